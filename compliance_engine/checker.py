@@ -1,0 +1,224 @@
+"""The library's main object: load packs once, check units, build reports. Never prints, never exits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from typing import Any, Iterable
+
+from .engine import Engine, engine_for
+from .errors import CheckError, InputError, InputProblem
+from .findings import SEVERITY_RANK, Finding, Report, UnitResult
+from .loading import LoadResult, Manifest, load_manifests, validate_document
+from .packs.compiler import walk_requirement_keys
+from .packs.conditions import TRUE, UnitView
+from .packs.loader import PackSet, load_packs
+from .packs.model import Requirement, Rule
+from .requirements import CHECKS, Context, Outcome, describe
+from .units import CheckUnit, Source, build_units
+from .yamlsource import Document
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+class Checker:
+    """Checks products against rule packs.
+
+    ``Checker(packs=None, as_of=None, rulepacks=())``: ``packs`` selects pack ids or prefixes
+    (``["eu.gpsr", "us."]``; default all), ``rulepacks`` adds directories of third-party packs,
+    ``as_of`` is the date that decides which rules are in force (default today).
+    A Checker can be shared by threads.
+    """
+
+    def __init__(self, packs: Iterable[str] | None = None, as_of: dt.date | str | None = None,
+                 rulepacks: Iterable[str | os.PathLike] = (), include_builtin: bool = True,
+                 packset: PackSet | None = None):
+        self.packset = packset if packset is not None else load_packs(rulepacks, include_builtin=include_builtin)
+        self.as_of = _as_date(as_of) if as_of is not None else dt.date.today()
+        selected = list(packs or [])
+        if selected:
+            unknown = [s for s in selected if not any(_pack_selected(p.id, [s]) for p in self.packset.packs)]
+            if unknown:
+                known = ", ".join(p.id for p in self.packset.packs)
+                raise InputError([InputProblem("--pack", 1, f"no loaded pack matches {', '.join(unknown)} (loaded: {known})")])
+        self.selected = selected
+        self.engine: Engine = engine_for(self.packset)
+        self.rules: dict[str, Rule] = {r.id: r for r in self.packset.rules}
+        self._req_keys = {r.id: walk_requirement_keys(r) for r in self.packset.rules}
+        self._tables = {p.id: p.tables for p in self.packset.packs}
+
+    # ------------------------------------------------------------------------------ public API
+    @property
+    def pack_summaries(self) -> list[dict]:
+        return [p.summary() for p in self.packset.packs if _pack_selected(p.id, self.selected)]
+
+    def check(self, product: Any, market: str, listing: Any = None, seller: Any = None,
+              as_of: dt.date | str | None = None) -> list[Finding]:
+        """Check one product (model or dict) in one market; returns its findings sorted by rule id."""
+        unit = CheckUnit(_as_data(product, "Product"), market, _as_data(listing, "Listing", embedded=True) if listing is not None else None,
+                         _as_data(seller, "Seller") if seller is not None else None)
+        unit.product_source = Source("<product>", None)
+        unit.listing_source = Source("<listing>", None) if listing is not None else None
+        unit.seller_source = Source("<seller>", None) if seller is not None else None
+        return self.check_unit(unit, _as_date(as_of) if as_of else self.as_of)
+
+    def check_unit(self, unit: CheckUnit, as_of: dt.date | None = None) -> list[Finding]:
+        as_of = as_of or self.as_of
+        view = UnitView(unit.product, unit.market, unit.listing, unit.seller)
+        evaluation = self.engine.evaluate(view, as_of)
+        findings = []
+        for rule_id in sorted(evaluation.rules):
+            rule = self.rules[rule_id]
+            if not _pack_selected(rule.pack, self.selected) or not rule.in_force(as_of):
+                continue
+            findings.append(self._finding(rule, unit, as_of, evaluation.requirements))
+        return findings
+
+    def check_paths(self, paths: Iterable[str | os.PathLike]) -> Report:
+        """Load manifests under ``paths`` and check every unit; input problems land in ``report.errors``."""
+        loaded = load_manifests(paths)
+        return self.check_loaded(loaded)
+
+    def check_loaded(self, loaded: LoadResult) -> Report:
+        units, problems = build_units(loaded.manifests)
+        report = Report(as_of=self.as_of.isoformat(), packs=self.pack_summaries)
+        for u in units:
+            report.results.append(UnitResult(u.file, u.sku, u.market, u.marketplace, self.check_unit(u)))
+        report.results.sort(key=UnitResult.sort_key)
+        report.errors = [p.to_dict() for p in sorted(loaded.problems + problems)]
+        return report
+
+    def units(self, loaded: LoadResult) -> tuple[list[CheckUnit], list[InputProblem]]:
+        return build_units(loaded.manifests)
+
+    # ------------------------------------------------------------------------------ internals
+    def _finding(self, rule: Rule, unit: CheckUnit, as_of: dt.date, active: set[str]) -> Finding:
+        ctx = Context(unit, as_of, self._tables[rule.pack])
+        failed: list[tuple[Requirement, Outcome, str]] = []
+        for q in rule.requires:
+            outcome, severity = self._evaluate(rule, q, ctx, active)
+            if outcome is not None and not outcome.ok:
+                failed.append((q, outcome, severity))
+        missing_documents: list[dict] = []
+        missing_fields: list[str] = []
+        for _, o, _ in failed:
+            for d in o.missing_documents:
+                if d not in missing_documents:
+                    missing_documents.append(d)
+            for f in o.missing_fields:
+                if f not in missing_fields:
+                    missing_fields.append(f)
+        if failed:
+            status = "fail"
+            severity = max((s for _, _, s in failed), key=SEVERITY_RANK.__getitem__)
+            where = next((o.where for _, o, _ in failed if o.where), None)
+            src, path = where if where else (unit.product_source, "")
+        else:
+            status, severity = "pass", rule.severity
+            src, path = unit.product_source, ""
+        src = src or unit.product_source
+        location = {"file": src.file if src else unit.file, "line": src.line_of(path) if src else 1}
+        failed_text = "; ".join(_failure_text(q, o) for q, o, _ in failed)
+        values = {"sku": unit.sku, "market": unit.market, "marketplace": unit.marketplace or "",
+                  "failed": failed_text, "title": rule.title,
+                  "missing_documents": ", ".join(d["type"] for d in missing_documents),
+                  "missing_fields": ", ".join(missing_fields)}
+        if status == "fail":
+            message = _render(rule.message, values) if rule.message else f"{rule.title}: {failed_text}."
+        else:
+            message = _render(rule.pass_message, values) if rule.pass_message else f"{rule.title}: requirements met."
+        return Finding(rule=rule.id, status=status, severity=severity, title=rule.title, message=message,
+                       legal_basis=rule.legal_basis, references=list(rule.references), location=location,
+                       missing_documents=missing_documents, missing_fields=missing_fields,
+                       remediation=rule.remediation if status == "fail" else None, pack=rule.pack)
+
+    def _evaluate(self, rule: Rule, q: Requirement, ctx: Context, active: set[str]) -> tuple[Outcome | None, str]:
+        """Outcome of one requirement (None when its `when` does not hold) and its failing severity."""
+        if q.when is not TRUE and q.cond_key not in active:
+            return None, ""
+        severity = q.severity or rule.severity
+        if q.kind == "any_of":
+            outcomes = []
+            for child in q.children:
+                o, _ = self._evaluate(rule, child, ctx, active)
+                if o is None:
+                    continue
+                if o.ok:
+                    return Outcome(True), severity
+                outcomes.append(o)
+            if not outcomes:
+                return None, ""
+            docs = [d for o in outcomes for d in o.missing_documents]
+            merged_docs = []
+            if docs:
+                first = dict(docs[0])
+                if len(docs) > 1:
+                    first["alternatives"] = docs[1:]
+                    first["detail"] = (first.get("detail", "") + "; or " + "; or ".join(
+                        f"{d['type']}" + (f" {d['detail']}" if d.get("detail") else "") for d in docs[1:])).strip("; ")
+                merged_docs = [first]
+            fields = [f for o in outcomes for f in o.missing_fields]
+            return Outcome(False, merged_docs, fields if not docs else [],
+                           [p for o in outcomes for p in o.problems], all(o.absent for o in outcomes),
+                           next((o.where for o in outcomes if o.where), None)), severity
+        try:
+            outcome = CHECKS[q.kind](q.spec, ctx)
+        except Exception as exc:  # a bug in a check must surface, never be swallowed
+            raise CheckError(f"rule {rule.id}, requirement {q.index} ({q.kind}) failed on {ctx.unit.sku}/{ctx.unit.market}: {exc!r}") from exc
+        if not outcome.ok and outcome.absent:
+            if q.if_missing == "pass":
+                return Outcome(True), severity
+            if q.if_missing == "warn":
+                severity = "warning" if SEVERITY_RANK[severity] > SEVERITY_RANK["warning"] else severity
+        return outcome, severity
+
+
+def _failure_text(q: Requirement, o: Outcome) -> str:
+    label = q.label or describe(q.kind, q.spec)
+    if o.problems:
+        return f"{label} ({'; '.join(o.problems)})"
+    if o.missing_documents:
+        return f"no {label}" if q.kind in ("document", "registration") else label
+    if o.missing_fields:
+        return f"{label}: missing {', '.join(o.missing_fields)}" if q.label is None else label
+    return label
+
+
+def _render(template: str, values: dict[str, str]) -> str:
+    """Fill {placeholders} from a fixed set of plain strings (never attribute access or formatting)."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+def _pack_selected(pack_id: str, selected: list[str]) -> bool:
+    if not selected:
+        return True
+    return any(pack_id == s or (s.endswith(".") and pack_id.startswith(s)) or pack_id.startswith(s + ".") or
+               (not s.endswith(".") and "." not in s and pack_id.split(".")[0] == s) for s in selected)
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _as_data(obj: Any, kind: str, embedded: bool = False) -> dict:
+    """Accept a model or a plain dict; dicts are validated through the models (InputError if invalid)."""
+    from pydantic import BaseModel
+
+    if isinstance(obj, BaseModel):
+        return obj.model_dump(mode="json", exclude_none=True)
+    if not isinstance(obj, dict):
+        raise TypeError(f"expected a {kind} model or dict, got {type(obj).__name__}")
+    data = dict(obj)
+    if embedded and "kind" not in data:
+        from . import models
+
+        model = models.EmbeddedListing.model_validate(data)
+        return model.model_dump(mode="json", exclude_none=True)
+    data.setdefault("kind", kind)
+    m, problems = validate_document(Document(data), f"<{kind.lower()}>", None)
+    if problems:
+        raise InputError(problems)
+    return m.data

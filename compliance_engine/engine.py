@@ -1,0 +1,189 @@
+"""The only module that touches durable-rules' C core (``durable_rules_engine``).
+
+One long-lived session (sid ``"0"``) per compiled ruleset; per check unit the driver asserts one
+flat fact, drains the fired rule names, and retracts the fact in a ``finally`` block, so nothing
+carries over from one unit to the next however many units run. No Python actions run inside the
+engine (its action callbacks swallow every exception) and ``delete_state`` is never called (it
+frees uninitialised pointers). Rulesets are compiled once per process per pack-set digest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import math
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from .packs.compiler import CompiledPacks, RulesetDefinition, compile_packs
+from .packs.conditions import UnitView, item_keys, path_values, value_class
+from .packs.loader import PackSet
+
+_lock = threading.RLock()
+_cache: dict[str, "Engine"] = {}
+_names = itertools.count()
+
+
+class EngineError(RuntimeError):
+    """durable-rules refused a fact or a ruleset (a bug in the compiler, never bad input)."""
+
+
+def _number(x: float | int) -> str:
+    if isinstance(x, int):
+        return str(x)
+    if not math.isfinite(x):
+        raise EngineError(f"non-finite number {x!r} reached the engine")
+    text = repr(x)
+    if "e" in text or "E" in text:  # the C parser rejects exponents without a fraction (error 205)
+        text = format(x, ".20f").rstrip("0")
+        if text.endswith("."):
+            text += "0"
+    return text
+
+
+def _json(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, (int, float)):
+        return _number(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ",".join(_json(v) for v in value) + "]"
+    raise EngineError(f"unsupported value {value!r}")  # pragma: no cover
+
+
+class CompiledRuleset:
+    def __init__(self, rd: RulesetDefinition):
+        import durable_rules_engine
+
+        self.rd = rd
+        self._core = durable_rules_engine
+        self.handle = durable_rules_engine.create_ruleset(rd.name, json.dumps(rd.definition, ensure_ascii=False))
+        header = {"sid": "0", "id": "u", "t": "u"}
+        header.update({b: 1 for b in rd.buckets})
+        self._header = ",".join(f"{json.dumps(k)}:{_json(v)}" for k, v in header.items())
+
+    def fact_json(self, view: UnitView) -> str:
+        parts = [self._header]
+        for key, (prop, path) in self.rd.sources.items():
+            kind = key[0]
+            if kind == "market":
+                parts.append(f'"{prop}":{_json(view.market)}')
+            elif kind == "has":
+                if (view.listing if key[1] == "listing" else view.seller) is not None:
+                    parts.append(f'"{prop}":true')
+            elif kind == "fact":
+                if key[1] in view.facts:
+                    parts.append(f'"{prop}":true')
+            elif kind == "item":
+                values = item_keys(path, key[2], view)
+                if values:
+                    parts.append(f'"{prop}":{_json(values)}')
+            else:
+                values = path_values(path, view.root(path.root))
+                default = key[2]
+                if not values and default is not None:
+                    values = list(default) if isinstance(default, list) else [default]
+                if kind == "under":
+                    level = key[3]
+                    values = [".".join(v.split(".")[:level]) for v in values
+                              if isinstance(v, str) and v.count(".") + 1 >= level]
+                elif key[3] != "any":
+                    values = [v for v in values if value_class(v) == key[3]]
+                else:
+                    values = [v for v in values if isinstance(v, (str, int, float, bool))] or (
+                        [True] if values else [])
+                if values:
+                    parts.append(f'"{prop}":{_json(values)}')
+        return "{" + ",".join(parts) + "}"
+
+    def fire(self, view: UnitView) -> set[str]:
+        """Assert the unit's fact, drain every fired rule name, retract. Returns the names."""
+        core = self._core
+        fact = self.fact_json(view)
+        fired: set[str] = set()
+        try:
+            code, state = core.assert_fact(self.handle, fact)
+        except Exception as exc:  # durable raises its own error type with a numeric code
+            raise EngineError(f"durable-rules refused a fact in {self.rd.name}: {exc}") from None
+        try:
+            if code == 2:
+                raise EngineError("durable-rules reports the fact as already observed (state leaked)")
+            result = core.start_action_for_state(self.handle, state)
+            if result:
+                fired.update(json.loads(result[1]))
+                while True:
+                    nxt = core.complete_and_start_action(self.handle, state)
+                    if not nxt:
+                        break
+                    fired.update(json.loads(nxt))
+        finally:
+            core.retract_fact(self.handle, fact)
+        return fired
+
+
+@dataclass
+class Evaluation:
+    facts: set[str]
+    rules: set[str]
+    requirements: set[str]
+
+
+class Engine:
+    """Compiled packs plus the driver. Thread-safe: each unit is evaluated under a lock."""
+
+    def __init__(self, packset: PackSet):
+        self.packset = packset
+        compiled: CompiledPacks = compile_packs(packset, prefix=f"ce{next(_names)}_{packset.digest}")
+        self.compiled = compiled
+        self.derive = CompiledRuleset(compiled.derive) if compiled.derive.definition else None
+        self.groups = [CompiledRuleset(g) for g in compiled.groups if g.definition]
+        self._rules = {r.id: r for r in packset.rules}
+        self._lock = threading.Lock()
+
+    def evaluate(self, view: UnitView, as_of: dt.date) -> Evaluation:
+        with self._lock:
+            facts = self._derive(view, as_of)
+            view.facts = facts
+            rules: set[str] = set()
+            reqs: set[str] = set()
+            for g in self.groups:
+                if g.rd.markets is not None and view.market not in g.rd.markets:
+                    continue
+                for name in g.fire(view):
+                    t = g.rd.targets[name]
+                    (rules if t.kind == "rule" else reqs).add(t.key)
+            return Evaluation(facts, rules, reqs)
+
+    def _derive(self, view: UnitView, as_of: dt.date) -> set[str]:
+        facts: set[str] = set()
+        if self.derive is None:
+            return facts
+        targets = self.derive.rd.targets
+        for _ in range(len(targets) + 1):
+            view.facts = facts
+            new = set()
+            for name in self.derive.fire(view):
+                t = targets[name]
+                if t.rule_id is not None and not self._rules[t.rule_id].in_force(as_of):
+                    continue
+                new.add(t.key)
+            if new <= facts:
+                return facts
+            facts = facts | new
+        return facts  # pragma: no cover - monotone derivation reaches a fixpoint before this
+
+
+def engine_for(packset: PackSet) -> Engine:
+    """The process-wide engine for a pack set (compiled once, reused)."""
+    key = packset.digest
+    with _lock:
+        eng = _cache.get(key)
+        if eng is None:
+            eng = _cache[key] = Engine(packset)
+        return eng

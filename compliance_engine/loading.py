@@ -1,0 +1,248 @@
+"""Read manifest files (YAML or JSON), validate them against the models, keep line numbers.
+
+The public entry point is :func:`load_manifests`. Every problem is an :class:`InputProblem` with the
+file, the line of the offending field and a message naming the field path.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import InputProblem
+from .yamlsource import Document, ReadError, parse_documents, read_text
+
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+KINDS = ("Product", "Listing", "Seller")
+
+
+@dataclass
+class Manifest:
+    """One validated manifest document."""
+
+    kind: str
+    data: dict[str, Any]
+    file: str
+    path: Path | None
+    document: Document
+    index: int = 0
+    expect: dict[str, Any] | None = None
+
+    @property
+    def directory(self) -> Path | None:
+        return self.path.parent if self.path is not None else None
+
+    def line_of(self, field_path: str) -> int:
+        return self.document.line_of(field_path)
+
+
+@dataclass
+class LoadResult:
+    manifests: list[Manifest] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
+
+
+def _models():
+    from . import models  # imported lazily: pydantic model creation is the costliest import
+
+    return models
+
+
+def iter_manifest_files(paths: Iterable[str | os.PathLike]) -> tuple[list[tuple[Path, str]], list[InputProblem]]:
+    """Expand paths (files or directories) into manifest files, sorted, with their display names."""
+    found: list[tuple[Path, str]] = []
+    problems: list[InputProblem] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if name.endswith(MANIFEST_SUFFIXES) and not name.startswith("."):
+                        fp = Path(root) / name
+                        found.append((fp, _display(fp)))
+        elif p.is_file():
+            found.append((p, _display(p)))
+        else:
+            problems.append(InputProblem(str(raw), 1, "no such file or directory"))
+    unique: dict[Path, str] = {}
+    for fp, disp in found:
+        unique.setdefault(fp.resolve(), disp)
+    ordered = sorted(((fp, d) for fp, d in unique.items()), key=lambda t: t[1])
+    return ordered, problems
+
+
+def _display(p: Path) -> str:
+    try:
+        rel = os.path.relpath(p)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        rel = str(p)
+    return str(p) if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
+def load_manifests(paths: Iterable[str | os.PathLike]) -> LoadResult:
+    """Load every manifest under ``paths``; problems are collected, never raised."""
+    files, problems = iter_manifest_files(paths)
+    result = LoadResult(problems=problems)
+    for fp, display in files:
+        try:
+            text = read_text(fp, display)
+            docs = parse_documents(text, display)
+        except ReadError as exc:
+            result.problems.append(exc.problem)
+            continue
+        except OSError as exc:
+            result.problems.append(InputProblem(display, 1, f"cannot read file: {exc.strerror or exc}"))
+            continue
+        manifests, file_problems = validate_documents(docs, display, fp.resolve())
+        result.manifests.extend(manifests)
+        result.problems.extend(file_problems)
+    return result
+
+
+def load_text(text: str, display: str = "<string>", path: Path | None = None) -> LoadResult:
+    """Load manifests from a string (used by the library API and tests)."""
+    try:
+        docs = parse_documents(text, display)
+    except ReadError as exc:
+        return LoadResult(problems=[exc.problem])
+    manifests, problems = validate_documents(docs, display, path)
+    return LoadResult(manifests, problems)
+
+
+def validate_documents(docs: list[Document], display: str, path: Path | None) -> tuple[list[Manifest], list[InputProblem]]:
+    manifests: list[Manifest] = []
+    problems: list[InputProblem] = []
+    doc_ids: dict[str, int] = {}
+    if not docs:
+        problems.append(InputProblem(display, 1, "file holds no manifest document"))
+    for index, doc in enumerate(docs):
+        m, errs = validate_document(doc, display, path, index)
+        problems.extend(errs)
+        if m is None:
+            continue
+        for i, d in enumerate(m.data.get("documents") or []):
+            did = d.get("id")
+            if did is None:
+                continue
+            line = doc.line_of(f"documents[{i}].id")
+            if did in doc_ids:
+                problems.append(InputProblem(display, line, f"documents[{i}].id: '{did}' is used twice in this file (first on line {doc_ids[did]})"))
+            else:
+                doc_ids[did] = line
+        manifests.append(m)
+    if problems:
+        return [], problems
+    return manifests, problems
+
+
+def validate_document(doc: Document, display: str, path: Path | None, index: int = 0) -> tuple[Manifest | None, list[InputProblem]]:
+    value = doc.value
+    if not isinstance(value, dict):
+        return None, [InputProblem(display, doc.first_line, "a manifest document must be a mapping with a 'kind' key")]
+    kind = value.get("kind")
+    if kind not in KINDS:
+        if kind is None:
+            msg = "kind: missing; every manifest needs kind: Product, Listing or Seller"
+        else:
+            msg = f"kind: '{kind}' is not a manifest kind (Product, Listing or Seller){_hint(str(kind), KINDS)}"
+        return None, [InputProblem(display, doc.line_of("kind"), msg)]
+    expect = value.get("x-expect") if isinstance(value.get("x-expect"), dict) else None
+    models = _models()
+    model_cls = models.MODEL_BY_KIND[kind]
+    try:
+        model = model_cls.model_validate(value)
+    except ValidationError as exc:
+        return None, [_problem_from_error(err, model_cls, doc, display) for err in exc.errors(include_url=False)]
+    data = model.model_dump(mode="json", exclude_none=True)
+    return Manifest(kind, data, display, path, doc, index, expect), []
+
+
+def loc_to_path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _hint(value: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _model_at(model_cls: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """The model class that holds the last element of ``loc``."""
+    current: Any = model_cls
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        f = current.model_fields.get(part)
+        if f is None:
+            return None
+        current = _unwrap(f.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Find the BaseModel inside Optional[...], list[...], dict[str, ...], Annotated[...]."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _unwrap(arg)
+        if found is not None:
+            return found
+    return None
+
+
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+def _problem_from_error(err: dict, model_cls: type[BaseModel], doc: Document, display: str) -> InputProblem:
+    loc = tuple(p for p in err.get("loc", ()) if not (isinstance(p, str) and p.startswith("function-")))
+    # pydantic adds union/tagged-union member names to loc; keep only real keys and indexes
+    holder = _model_at(model_cls, loc) if loc else None
+    clean: list[Any] = []
+    cur: Any = model_cls
+    for part in loc:
+        if isinstance(part, int):
+            clean.append(part)
+            continue
+        if isinstance(cur, type) and issubclass(cur, BaseModel) and part not in cur.model_fields and err["type"] != "extra_forbidden":
+            continue
+        clean.append(part)
+        if isinstance(cur, type) and issubclass(cur, BaseModel) and part in cur.model_fields:
+            cur = _unwrap(cur.model_fields[part].annotation) or cur
+    path = loc_to_path(tuple(clean))
+    line = doc.line_of(path)
+    etype = err["type"]
+    inp = err.get("input")
+    if etype == "extra_forbidden":
+        key = str(clean[-1]) if clean else "?"
+        fields = list(holder.model_fields) if holder is not None else []
+        parent = loc_to_path(tuple(clean[:-1]))
+        where = f" in {parent}" if parent else ""
+        msg = f"{path}: unknown key '{key}'{where}{_hint(key, fields)}; keys starting with 'x-' are free for your own data"
+    elif etype == "missing":
+        msg = f"{path}: required field is missing"
+    elif etype == "literal_error":
+        allowed = _QUOTED.findall(str(err.get("ctx", {}).get("expected", "")))
+        msg = f"{path}: {inp!r} is not allowed; expected one of {', '.join(allowed)}{_hint(str(inp), allowed)}"
+    else:
+        text = err.get("msg", "invalid value")
+        if text.startswith("Value error, "):
+            text = text[len("Value error, "):]
+        shown = f" (got {inp!r})" if isinstance(inp, (str, int, float, bool)) and etype != "value_error" else ""
+        msg = f"{path}: {text}{shown}" if path else f"{text}{shown}"
+    return InputProblem(display, line, msg)

@@ -1,0 +1,1 @@
+"""Rule packs: the schema, loading and validation, conditions, and the durable-rules compiler."""

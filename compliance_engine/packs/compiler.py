@@ -1,0 +1,250 @@
+"""Compile rule packs into durable-rules ruleset definitions (the JSON/dict form).
+
+What gets compiled: every condition of the packs (rule applicability, requirement ``when``,
+derivations) becomes one or more durable rules, one per conjunction of its disjunctive normal
+form. Firing tells the driver in ``engine.py`` which conditions hold for a check unit; the
+requirement checks themselves are plain functions (``requirements.py``).
+
+How the durable-rules hazards (``docs/engine.md``) are avoided here:
+
+- negation is pushed onto atoms and compiled as positive patterns (``$nex`` or ``$iall``/``$neq``),
+  never as ``$not`` of a pattern on the same fact;
+- every pattern starts with the kind discriminator ``t == "u"``, so the session's state document
+  never satisfies a pattern;
+- patterns are bucketed under always-true group properties so no alpha node has more than
+  ``BUCKET`` true children (the C core fails with error 303 past 64, and hangs at 513 children);
+- every property and rule name is synthetic and checked for 32-bit FNV-1a hash collisions
+  (the C core identifies names by that hash);
+- every value is sent as a list of one value class (bool, number or string), so strings never
+  compare with numbers, and ``$or`` is never put inside ``$iany``/``$iall``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .conditions import TRUE, Atom, Cond, Fact, FieldPath, Has, Market, item_combinations, to_dnf
+from .loader import PackSet, _walk_requirements
+
+BUCKET = 32
+MAX_PROPERTIES = 240  # the C core accepts at most 252 properties per fact
+
+
+def fnv1a32(text: str) -> int:
+    h = 0x811C9DC5
+    for b in text.encode("utf-8"):
+        h ^= b
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+class NameAllocator:
+    """Hands out short names whose 32-bit FNV-1a hashes are all distinct (and distinct from reserved ones)."""
+
+    RESERVED = ("sid", "id", "$s", "t", "m")
+
+    def __init__(self) -> None:
+        self.hashes: dict[int, str] = {fnv1a32(n): n for n in self.RESERVED}
+        self.skipped: list[tuple[str, str]] = []
+
+    def take(self, wanted: str) -> str:
+        name, n = wanted, 0
+        while fnv1a32(name) in self.hashes:
+            self.skipped.append((name, self.hashes[fnv1a32(name)]))
+            n += 1
+            name = f"{wanted}_{n}"
+        self.hashes[fnv1a32(name)] = name
+        return name
+
+
+# A value source: what one fact property carries.
+#   ("field", path_text, default, value_class) -> list of values of that class
+#   ("under", path_text, default, level)       -> list of dotted prefixes of that level
+#   ("fact", name) -> true | absent ; ("market",) -> code ; ("has", "listing"|"seller") -> true | absent
+SourceKey = tuple
+
+
+@dataclass
+class Target:
+    """What a fired durable rule means."""
+
+    kind: str  # "rule" | "req" | "derive"
+    key: str  # rule id, requirement key or fact name
+    rule_id: str | None = None  # for "derive": the deriving rule (None for pack-level derive entries)
+
+
+@dataclass
+class RulesetDefinition:
+    name: str
+    definition: dict[str, Any]
+    targets: dict[str, Target]
+    sources: dict[SourceKey, tuple[str, Any]]  # source -> (property name, FieldPath or None)
+    buckets: list[str]
+    markets: frozenset[str] | None  # None: every market
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+
+
+class _Builder:
+    def __init__(self, name: str, markets: frozenset[str] | None):
+        self.name = name
+        self.markets = markets
+        self.names = NameAllocator()
+        self.sources: dict[SourceKey, tuple[str, Any]] = {}
+        self.conjunctions: list[tuple[str, list[dict]]] = []
+        self.targets: dict[str, Target] = {}
+        self.counter = {"f": 0, "d": 0, "r": 0}
+
+    def prop(self, key: SourceKey, path: FieldPath | None = None) -> str:
+        if key not in self.sources:
+            kind = key[0]
+            if kind == "market":
+                wanted = "mk"
+            elif kind == "has":
+                wanted = "h" + key[1][0]
+            elif kind == "fact":
+                wanted = f"d{self.counter['d']}"
+                self.counter["d"] += 1
+            else:
+                wanted = f"f{self.counter['f']}"
+                self.counter["f"] += 1
+            self.sources[key] = (self.names.take(wanted), path)
+        return self.sources[key][0]
+
+    def add(self, cond: Cond, target: Target) -> None:
+        for conj in to_dnf(cond):
+            exprs: list[dict] = []
+            for positive, lit in conj:
+                exprs.extend(self.literal(positive, lit))
+            rname = self.names.take(f"r{self.counter['r']}")
+            self.counter["r"] += 1
+            self.conjunctions.append((rname, exprs))
+            self.targets[rname] = target
+
+    # -- literals -------------------------------------------------------------------------------
+    def literal(self, positive: bool, lit: Cond) -> list[dict]:
+        if isinstance(lit, Fact):
+            p = self.prop(("fact", lit.name))
+            return [{p: True}] if positive else [{"$nex": {p: 1}}]
+        if isinstance(lit, Has):
+            p = self.prop(("has", lit.what))
+            return [{p: True}] if positive else [{"$nex": {p: 1}}]
+        if isinstance(lit, Market):
+            p = self.prop(("market",))
+            if positive:
+                return [_or([{p: c} for c in lit.codes])]
+            return [{"$neq": {p: c}} for c in lit.codes]
+        assert isinstance(lit, Atom)
+        return self.atom(positive, lit)
+
+    def atom(self, positive: bool, a: Atom) -> list[dict]:
+        default = a.default
+        if a.op == "exists":
+            p = self.prop(("field", a.path.text, default, "any"), a.path)
+            want = bool(a.value) == positive
+            return [{"$ex": {p: 1}}] if want else [{"$nex": {p: 1}}]
+        if a.op == "has_item":
+            p = self.prop(("item", a.path.text, tuple(k for k, _ in a.value)), a.path)
+            combos = item_combinations(a.value)
+            if len(combos) > 32:
+                raise ValueError(f"has_item on {a.path.text} allows {len(combos)} combinations; at most 32")
+            if positive:
+                return [_or([{"$iany": {p: {"$i": c}}} for c in combos])]
+            return [_none_equal(p, combos)]
+        if a.op == "under":
+            by_level: dict[int, list[str]] = {}
+            for key in a.value:
+                by_level.setdefault(key.count(".") + 1, []).append(key)
+            pos_terms, neg_exprs = [], []
+            for level, keys in sorted(by_level.items()):
+                p = self.prop(("under", a.path.text, default, level), a.path)
+                if positive:
+                    pos_terms.extend({"$iany": {p: {"$i": k}}} for k in keys)
+                else:
+                    neg_exprs.append(_none_equal(p, keys))
+            return [_or(pos_terms)] if positive else neg_exprs
+        cls = a.value_class
+        p = self.prop(("field", a.path.text, default, cls), a.path)
+        if a.op in ("equals", "contains", "in", "contains_any"):
+            values = list(a.value) if a.op in ("in", "contains_any") else [a.value]
+            if positive:
+                return [_or([{"$iany": {p: {"$i": v}}} for v in values])]
+            return [_none_equal(p, values)]
+        op = {"gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte"}[a.op]
+        if positive:
+            return [{"$iany": {p: {op: {"$i": a.value}}}}]
+        inverse = {"$gt": "$lte", "$gte": "$lt", "$lt": "$gte", "$lte": "$gt"}[op]
+        return [{"$or": [{"$nex": {p: 1}}, {"$iall": {p: {inverse: {"$i": a.value}}}}]}]
+
+    # -- output ---------------------------------------------------------------------------------
+    def build(self) -> RulesetDefinition:
+        buckets: list[str] = []
+        definition: dict[str, Any] = {}
+        for i, (rname, exprs) in enumerate(self.conjunctions):
+            if i % BUCKET == 0:
+                buckets.append(self.names.take(f"b{len(buckets)}"))
+            pattern = {"$and": [{"t": "u"}, {buckets[-1]: 1}, *exprs]}
+            definition[rname] = {"all": [{"m": pattern}]}
+        nprops = len(self.sources) + len(buckets) + 3
+        if nprops > MAX_PROPERTIES:
+            raise ValueError(f"ruleset {self.name} needs {nprops} fact properties; the engine allows {MAX_PROPERTIES}")
+        return RulesetDefinition(self.name, definition, self.targets, self.sources, buckets, self.markets, self.names.skipped)
+
+
+def _or(terms: list[dict]) -> dict:
+    return terms[0] if len(terms) == 1 else {"$or": terms}
+
+
+def _none_equal(p: str, values: list) -> dict:
+    alls = [{"$iall": {p: {"$neq": {"$i": v}}}} for v in values]
+    return {"$or": [{"$nex": {p: 1}}, alls[0] if len(alls) == 1 else {"$and": alls}]}
+
+
+def requirement_key(rule_id: str, path: str) -> str:
+    return f"{rule_id}#{path}"
+
+
+def walk_requirement_keys(rule) -> list[tuple[str, Any]]:
+    """(key, requirement) for every requirement of a rule, nested ones included, in a stable order."""
+    out = []
+
+    def go(reqs, prefix):
+        for q in reqs:
+            path = f"{prefix}{q.index}"
+            q.cond_key = requirement_key(rule.id, path) if q.when is not TRUE else None
+            out.append((requirement_key(rule.id, path), q))
+            go(q.children, path + ".")
+
+    go(rule.requires, "")
+    return out
+
+
+@dataclass
+class CompiledPacks:
+    derive: RulesetDefinition
+    groups: list[RulesetDefinition]
+
+
+def compile_packs(packset: PackSet, prefix: str = "ce") -> CompiledPacks:
+    """Compile a pack set into one derivation ruleset and one check ruleset per market group."""
+    derive = _Builder(f"{prefix}_derive", None)
+    for p in packset.packs:
+        for d in p.derives:
+            derive.add(d.when, Target("derive", d.fact))
+        for r in p.rules:
+            if r.derive:
+                derive.add(r.condition, Target("derive", r.derive, r.id))
+    groups: dict[tuple[str, ...], list] = {}
+    for p in packset.packs:
+        groups.setdefault(tuple(sorted(p.markets)), []).append(p)
+    built = []
+    for i, (markets, packs) in enumerate(sorted(groups.items(), key=lambda kv: kv[1][0].id)):
+        b = _Builder(f"{prefix}_g{i}", frozenset(markets))
+        for p in packs:
+            for r in p.rules:
+                b.add(r.condition, Target("rule", r.id))
+                for key, q in walk_requirement_keys(r):
+                    if q.when is not TRUE:
+                        b.add(q.when, Target("req", key, r.id))
+        built.append(b.build())
+    return CompiledPacks(derive.build(), built)

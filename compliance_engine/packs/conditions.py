@@ -1,0 +1,368 @@
+"""Conditions of rule packs (`when`): parsing, value extraction and the plain reference evaluation.
+
+The same value extraction (:func:`atom_items`) feeds both the durable-rules facts (see
+``engine.py``) and the plain evaluator here, which the golden test uses to cross-check the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Union
+
+from ..markets import GROUPS, expand_markets
+
+ROOTS = ("product", "listing", "seller")
+SCALAR_OPS = ("equals", "in", "under", "contains", "contains_any", "gt", "gte", "lt", "lte")
+ATOM_OPS = ("exists", "has_item") + SCALAR_OPS
+ITEM_SEP = "\x1f"
+NUMERIC_OPS = ("gt", "gte", "lt", "lte")
+
+
+@dataclass(frozen=True)
+class FieldPath:
+    """A rooted field path; ``list_path`` is set when the path crosses one list with ``[]``."""
+
+    text: str
+    root: str
+    head: tuple[str, ...]
+    tail: tuple[str, ...] | None = None  # path inside each list item, when the path has []
+
+    @staticmethod
+    def parse(text: str) -> "FieldPath":
+        if text.count("[]") > 1:
+            raise ValueError(f"path '{text}' crosses more than one list ([] may appear once)")
+        if "[]" in text:
+            before, after = text.split("[]", 1)
+            head = before.split(".")
+            tail = tuple(p for p in after.split(".") if p) if after else ()
+            if after and not after.startswith("."):
+                raise ValueError(f"path '{text}': '[]' must be followed by '.' or end the path")
+        else:
+            head = text.split(".")
+            tail = None
+        if len(head) < 2 or head[0] not in ROOTS or any(not p for p in head):
+            raise ValueError(f"path '{text}' must start with product., listing. or seller. and name a field")
+        return FieldPath(text, head[0], tuple(head[1:]), tail)
+
+
+def _dig(obj: Any, parts: Iterable[str]) -> Any:
+    for p in parts:
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(p)
+        if obj is None:
+            return None
+    return obj
+
+
+def is_absent(v: Any) -> bool:
+    return v is None or (isinstance(v, (list, dict, str)) and len(v) == 0)
+
+
+def path_values(path: FieldPath, root_obj: dict | None) -> list[Any]:
+    """The values a path reaches: scalars, with list fields flattened one level. [] = not present."""
+    if root_obj is None:
+        return []
+    if path.tail is None:
+        v = _dig(root_obj, path.head)
+        if is_absent(v):
+            return []
+        return [x for x in v if not is_absent(x)] if isinstance(v, list) else [v]
+    items = _dig(root_obj, path.head)
+    if not isinstance(items, list):
+        return []
+    out: list[Any] = []
+    for item in items:
+        v = _dig(item, path.tail) if path.tail else item
+        if is_absent(v):
+            continue
+        if isinstance(v, list):
+            out.extend(x for x in v if not is_absent(x))
+        else:
+            out.append(v)
+    return out
+
+
+def is_number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def value_class(v: Any) -> str:
+    """Values are compared only within a class: 'bool', 'num' or 'str'."""
+    if isinstance(v, bool):
+        return "bool"
+    if is_number(v):
+        return "num"
+    return "str"
+
+
+class Cond:
+    """Base class of condition nodes."""
+
+    def children(self) -> tuple["Cond", ...]:
+        return ()
+
+
+@dataclass(frozen=True)
+class All(Cond):
+    items: tuple[Cond, ...]
+
+    def children(self):
+        return self.items
+
+
+@dataclass(frozen=True)
+class AnyOf(Cond):
+    items: tuple[Cond, ...]
+
+    def children(self):
+        return self.items
+
+
+@dataclass(frozen=True)
+class Not(Cond):
+    item: Cond
+
+    def children(self):
+        return (self.item,)
+
+
+@dataclass(frozen=True)
+class Fact(Cond):
+    name: str
+
+
+@dataclass(frozen=True)
+class Market(Cond):
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Has(Cond):
+    what: str  # "listing" | "seller"
+
+
+@dataclass(frozen=True)
+class Atom(Cond):
+    path: FieldPath
+    op: str
+    value: Any  # scalar, tuple of scalars, or bool for exists
+    default: Any = None
+
+    @property
+    def value_class(self) -> str:
+        if self.op == "has_item":
+            return "item:" + ",".join(k for k, _ in self.value)
+        if self.op in NUMERIC_OPS:
+            return "num"
+        if self.op == "under":
+            return "str"
+        if self.op in ("in", "contains_any"):
+            classes = {value_class(v) for v in self.value}
+            return classes.pop() if len(classes) == 1 else "str"
+        return value_class(self.value)
+
+
+class TrueCond(Cond):
+    def __repr__(self):
+        return "TRUE"
+
+
+TRUE = TrueCond()
+
+
+def _freeze(v: Any) -> Any:
+    return tuple(v) if isinstance(v, list) else v
+
+
+def parse_condition(spec: Any, where: str) -> Cond:
+    """Build a condition from its (schema-validated) YAML form. Raises ValueError naming ``where``."""
+    if spec is None:
+        return TRUE
+    if not isinstance(spec, dict):
+        raise ValueError(f"{where}: a condition must be a mapping")
+    if "all" in spec:
+        return All(tuple(parse_condition(c, f"{where}.all[{i}]") for i, c in enumerate(spec["all"])))
+    if "any" in spec:
+        return AnyOf(tuple(parse_condition(c, f"{where}.any[{i}]") for i, c in enumerate(spec["any"])))
+    if "not" in spec:
+        return Not(parse_condition(spec["not"], f"{where}.not"))
+    if "fact" in spec:
+        return Fact(spec["fact"])
+    if "market" in spec:
+        return Market(tuple(expand_markets(spec["market"])))
+    if "has" in spec:
+        return Has(spec["has"])
+    if "field" in spec:
+        try:
+            path = FieldPath.parse(spec["field"])
+        except ValueError as exc:
+            raise ValueError(f"{where}.field: {exc}") from None
+        ops = [k for k in spec if k in ATOM_OPS]
+        if len(ops) != 1:
+            raise ValueError(f"{where}: an atom needs exactly one operator of {', '.join(ATOM_OPS)}")
+        op = ops[0]
+        value = spec[op]
+        if op == "in" and any(isinstance(v, str) and v in GROUPS for v in value):
+            value = expand_markets(value)
+        if op == "under" and isinstance(value, str):
+            value = [value]
+        if op == "has_item":
+            if path.tail is not None:
+                raise ValueError(f"{where}.field: has_item takes the list itself (no [])")
+            value = tuple(sorted((k, tuple(v) if isinstance(v, list) else (v,)) for k, v in value.items()))
+            return Atom(path, op, value, None)
+        return Atom(path, op, _freeze(value), spec.get("default"))
+    raise ValueError(f"{where}: unknown condition {sorted(spec)}")
+
+
+def facts_used(cond: Cond) -> set[str]:
+    if isinstance(cond, Fact):
+        return {cond.name}
+    out: set[str] = set()
+    for c in cond.children():
+        out |= facts_used(c)
+    return out
+
+
+def negated_facts(cond: Cond, negated: bool = False) -> set[str]:
+    if isinstance(cond, Fact):
+        return {cond.name} if negated else set()
+    if isinstance(cond, Not):
+        return negated_facts(cond.item, not negated)
+    out: set[str] = set()
+    for c in cond.children():
+        out |= negated_facts(c, negated)
+    return out
+
+
+# ---------------------------------------------------------------- the unit view conditions read
+
+
+class UnitView:
+    """What conditions read of a check unit: product, listing and seller data, market, derived facts."""
+
+    __slots__ = ("product", "listing", "seller", "market", "facts")
+
+    def __init__(self, product: dict, market: str, listing: dict | None, seller: dict | None, facts: set[str] | None = None):
+        self.product = product
+        self.listing = listing
+        self.seller = seller
+        self.market = market
+        self.facts = facts if facts is not None else set()
+
+    def root(self, name: str) -> dict | None:
+        return self.product if name == "product" else self.listing if name == "listing" else self.seller
+
+
+def item_keys(path: FieldPath, keys: tuple[str, ...], view: UnitView) -> list[str]:
+    """For has_item: one string per list item joining the item's values of ``keys``."""
+    items = _dig(view.root(path.root), path.head)
+    if not isinstance(items, list):
+        return []
+    out = []
+    for item in items:
+        if isinstance(item, dict):
+            vals = [item.get(k) for k in keys]
+            if all(isinstance(v, (str, int, float, bool)) for v in vals):
+                out.append(ITEM_SEP.join(str(v) for v in vals))
+    return out
+
+
+def item_combinations(value: tuple) -> list[str]:
+    """For has_item: every joined string an item may have to match."""
+    combos = [""]
+    for i, (_, allowed) in enumerate(value):
+        combos = [c + (ITEM_SEP if i else "") + str(a) for c in combos for a in allowed]
+    return combos
+
+
+def atom_items(atom_path: FieldPath, default: Any, view: UnitView) -> list[Any]:
+    values = path_values(atom_path, view.root(atom_path.root))
+    if not values and default is not None:
+        values = list(default) if isinstance(default, list) else [default]
+    return values
+
+
+def _eq(x: Any, v: Any) -> bool:
+    return value_class(x) == value_class(v) and x == v
+
+
+def atom_holds(atom: Atom, view: UnitView) -> bool:
+    op, v = atom.op, atom.value
+    if op == "has_item":
+        keys = tuple(k for k, _ in v)
+        have = item_keys(atom.path, keys, view)
+        return any(h in set(item_combinations(v)) for h in have)
+    items = atom_items(atom.path, atom.default, view)
+    if op == "exists":
+        return bool(items) == bool(v)
+    if op in ("equals", "contains"):
+        return any(_eq(x, v) for x in items)
+    if op in ("in", "contains_any"):
+        return any(_eq(x, w) for x in items for w in v)
+    if op == "under":
+        return any(isinstance(x, str) and any(x == k or x.startswith(k + ".") for k in v) for x in items)
+    nums = [x for x in items if is_number(x)]
+    if op == "gt":
+        return any(x > v for x in nums)
+    if op == "gte":
+        return any(x >= v for x in nums)
+    if op == "lt":
+        return any(x < v for x in nums)
+    if op == "lte":
+        return any(x <= v for x in nums)
+    raise AssertionError(op)  # pragma: no cover
+
+
+def holds(cond: Cond, view: UnitView) -> bool:
+    """The plain, direct evaluation of a condition (the reference the engine is tested against)."""
+    if cond is TRUE:
+        return True
+    if isinstance(cond, All):
+        return all(holds(c, view) for c in cond.items)
+    if isinstance(cond, AnyOf):
+        return any(holds(c, view) for c in cond.items)
+    if isinstance(cond, Not):
+        return not holds(cond.item, view)
+    if isinstance(cond, Fact):
+        return cond.name in view.facts
+    if isinstance(cond, Market):
+        return view.market in cond.codes
+    if isinstance(cond, Has):
+        return (view.listing if cond.what == "listing" else view.seller) is not None
+    if isinstance(cond, Atom):
+        return atom_holds(cond, view)
+    raise AssertionError(cond)  # pragma: no cover
+
+
+# ---------------------------------------------------------------- normal forms for the compiler
+
+Literal = tuple[bool, Cond]  # (positive?, Fact | Market | Has | Atom)
+
+
+def to_dnf(cond: Cond, limit: int = 64) -> list[list[Literal]]:
+    """Disjunctive normal form with negation pushed onto atoms: a list of conjunctions of literals."""
+
+    def go(c: Cond, positive: bool) -> list[list[Literal]]:
+        if c is TRUE:
+            return [[]] if positive else []
+        if isinstance(c, Not):
+            return go(c.item, not positive)
+        if isinstance(c, (All, AnyOf)):
+            conj = isinstance(c, All) == positive
+            parts = [go(x, positive) for x in c.items]
+            if not conj:
+                out = [term for p in parts for term in p]
+            else:
+                out = [[]]
+                for p in parts:
+                    out = [a + b for a in out for b in p]
+                    if len(out) > limit:
+                        raise ValueError(f"condition expands to more than {limit} alternatives; simplify it")
+            if len(out) > limit:
+                raise ValueError(f"condition expands to more than {limit} alternatives; simplify it")
+            return out
+        return [[(positive, c)]]
+
+    return go(cond, True)

@@ -1,0 +1,323 @@
+"""Read rule packs from directories: safe YAML, JSON Schema validation, semantic checks.
+
+Loading a pack never runs anything from it: the YAML is read with the safe loader of
+``yamlsource`` (no tags beyond the core types), validated against ``PACK_SCHEMA``, and turned into
+plain dataclasses. Every problem names the file, the line and, where there is one, the rule id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..errors import InputProblem, PackError
+from ..markets import expand_markets
+from ..version import __version__
+from ..yamlsource import Document, ReadError, parse_documents, read_text
+from .conditions import TRUE, All, Has, Market, facts_used, negated_facts, parse_condition, to_dnf
+from .model import DataTable, DeriveRule, Pack, Requirement, Rule
+from .schema import DATA_TABLE_SCHEMA, PACK_SCHEMA
+
+SKIP_DIRS = {"data", "fixtures"}
+
+
+def builtin_packs_dir() -> Path:
+    """The packs shipped with the tool: inside the installed package, or the repo's rulepacks/."""
+    here = Path(__file__).resolve().parent.parent
+    inside = here / "rulepacks"
+    return inside if inside.is_dir() else here.parent / "rulepacks"
+
+
+@dataclass
+class PackSet:
+    packs: list[Pack] = field(default_factory=list)
+
+    @property
+    def rules(self) -> list[Rule]:
+        return [r for p in self.packs for r in p.rules]
+
+    def rule(self, rule_id: str) -> Rule | None:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        return None
+
+    @property
+    def digest(self) -> str:
+        h = hashlib.sha256(__version__.encode())
+        for p in self.packs:
+            h.update(p.digest.encode())
+        return h.hexdigest()[:16]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _display(p: Path) -> str:
+    rel = os.path.relpath(p)
+    return str(p) if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
+def pack_files(directory: Path) -> list[Path]:
+    out = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith(".") and d != "__pycache__")
+        out.extend(Path(root) / f for f in sorted(files) if f.endswith((".yaml", ".yml")) and not f.startswith("."))
+    return sorted(out)
+
+
+@lru_cache(maxsize=4)
+def _validators():
+    import jsonschema
+
+    return (jsonschema.Draft202012Validator(PACK_SCHEMA, format_checker=jsonschema.FormatChecker()),
+            jsonschema.Draft202012Validator(DATA_TABLE_SCHEMA, format_checker=jsonschema.FormatChecker()))
+
+
+def _schema_problems(validator, value: Any, doc: Document, display: str, rules: list | None = None) -> list[InputProblem]:
+    problems = []
+    for err in sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.absolute_path))):
+        best = err
+        if err.context:  # oneOf/anyOf: report the most specific sub-error
+            best = max(err.context, key=lambda e: len(e.absolute_path))
+        path = ""
+        for part in best.absolute_path:
+            path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+        rule_note = ""
+        ap = list(best.absolute_path)
+        if rules is not None and len(ap) >= 2 and ap[0] == "rules" and isinstance(ap[1], int) and ap[1] < len(rules):
+            rid = rules[ap[1]].get("id") if isinstance(rules[ap[1]], dict) else None
+            if rid:
+                rule_note = f" (rule {rid})"
+        where = path or "(top level)"
+        problems.append(InputProblem(display, doc.line_of(path), f"{where}{rule_note}: {best.message}"))
+    return problems
+
+
+def _parse_date(v: Any) -> dt.date | None:
+    if v is None:
+        return None
+    if isinstance(v, dt.date):
+        return v
+    return dt.date.fromisoformat(str(v))
+
+
+def _version_tuple(v: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", v)[:3])
+
+
+def load_pack_file(path: Path) -> tuple[Pack | None, list[InputProblem]]:
+    display = _display(path)
+    try:
+        text = read_text(path, display)
+        docs = parse_documents(text, display)
+    except ReadError as exc:
+        return None, [exc.problem]
+    except OSError as exc:
+        return None, [InputProblem(display, 1, f"cannot read rule pack: {exc.strerror or exc}")]
+    if len(docs) != 1:
+        return None, [InputProblem(display, 1, f"a rule pack file holds exactly one YAML document (found {len(docs)})")]
+    doc = docs[0]
+    value = _jsonable(doc.value)
+    pack_validator, _ = _validators()
+    rules_raw = value.get("rules") if isinstance(value, dict) and isinstance(value.get("rules"), list) else None
+    problems = _schema_problems(pack_validator, value, doc, display, rules_raw)
+    if problems:
+        return None, problems
+    mev = value.get("min_engine_version")
+    if mev and _version_tuple(mev) > _version_tuple(__version__):
+        return None, [InputProblem(display, doc.line_of("min_engine_version"),
+                                   f"pack {value['pack']} needs compliance-engine {mev} or newer (this is {__version__})")]
+    pack_id = value["pack"]
+    tables: dict[str, DataTable] = {}
+    for name, rel in (value.get("data") or {}).items():
+        table, tprobs = _load_table(path.parent / rel, name)
+        problems.extend(tprobs)
+        if table:
+            tables[name] = table
+    derives: list[DeriveRule] = []
+    for i, d in enumerate(value.get("derive") or []):
+        where = f"derive[{i}]"
+        try:
+            cond = parse_condition(d["when"], where)
+        except ValueError as exc:
+            problems.append(InputProblem(display, doc.line_of(where), str(exc)))
+            continue
+        derives.append(DeriveRule(d["fact"], cond, pack_id, display, doc.line_of(where)))
+    pack_markets = tuple(expand_markets(value["markets"]))
+    rules: list[Rule] = []
+    for i, r in enumerate(value["rules"]):
+        where = f"rules[{i}]"
+        line = doc.line_of(where)
+        rid = r["id"]
+        if not rid.startswith(pack_id + "."):
+            problems.append(InputProblem(display, doc.line_of(f"{where}.id"), f"rule {rid}: its id must start with the pack id '{pack_id}.'"))
+            continue
+        try:
+            when = parse_condition(r.get("when"), f"{where}.when")
+            requires = [_requirement(q, f"{where}.requires[{j}]", j, tables) for j, q in enumerate(r.get("requires") or [])]
+        except ValueError as exc:
+            msg = str(exc)
+            path_part = msg.split(":", 1)[0]
+            problems.append(InputProblem(display, doc.line_of(path_part), f"rule {rid}: {msg}"))
+            continue
+        eff = r["effective"]
+        start, until = _parse_date(eff.get("from")), _parse_date(eff.get("until"))
+        if start and until and until <= start:
+            problems.append(InputProblem(display, doc.line_of(f"{where}.effective"), f"rule {rid}: effective.until must be after effective.from"))
+            continue
+        markets = tuple(expand_markets(r["markets"])) if r.get("markets") else None
+        if markets:
+            outside = [m for m in markets if m not in pack_markets]
+            if outside:
+                problems.append(InputProblem(display, doc.line_of(f"{where}.markets"),
+                                             f"rule {rid}: markets {', '.join(outside)} are outside the pack's markets"))
+                continue
+        rule = Rule(
+            id=rid, pack=pack_id, title=r["title"], severity=r["severity"], legal_basis=r["legal_basis"],
+            references=list(r["references"]), effective_from=start, effective_until=until, markets=markets,
+            scope=r.get("scope", "unit"), when=when, requires=requires, derive=r.get("derive"),
+            message=r.get("message"), pass_message=r.get("pass_message"), remediation=r.get("remediation"),
+            waivable=r.get("waivable", True), tags=list(r.get("tags") or []), verification=list(r.get("verification") or []),
+            unverified=bool(r.get("unverified", False)), file=display, line=line,
+        )
+        parts = []
+        if markets:
+            parts.append(Market(markets))
+        if rule.scope in ("listing", "seller"):
+            parts.append(Has(rule.scope))
+        if when is not TRUE:
+            parts.append(when)
+        rule.condition = All(tuple(parts)) if parts else TRUE
+        try:
+            to_dnf(rule.condition)
+        except ValueError as exc:
+            problems.append(InputProblem(display, line, f"rule {rid}: {exc}"))
+            continue
+        rules.append(rule)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    for t in tables.values():
+        digest = hashlib.sha256((digest + repr(t.entries)).encode()).hexdigest()
+    if problems:
+        return None, problems
+    return Pack(pack_id, value["title"], value["jurisdiction"], value["version"], pack_markets,
+                list(value.get("sources") or []), rules, derives, tables, display, digest[:16],
+                mev, value.get("description")), []
+
+
+def _requirement(spec: dict, where: str, index: int, tables: dict[str, DataTable]) -> Requirement:
+    kind = next(k for k in spec if k not in ("when", "severity", "if_missing", "label"))
+    body = spec[kind]
+    children = []
+    if kind == "any_of":
+        children = [_requirement(q, f"{where}.any_of[{j}]", j, tables) for j, q in enumerate(body)]
+    if kind in ("languages", "substances_absent") and body["table"] not in tables:
+        raise ValueError(f"{where}.{kind}.table: no data table '{body['table']}' in the pack's data: section")
+    if kind == "field" and "matches" in body:
+        try:
+            re.compile(body["matches"])
+        except re.error as exc:
+            raise ValueError(f"{where}.field.matches: invalid regular expression: {exc}") from None
+    if kind == "schema":
+        import jsonschema
+
+        try:
+            jsonschema.Draft202012Validator.check_schema(body)
+        except jsonschema.SchemaError as exc:
+            raise ValueError(f"{where}.schema: not a valid JSON Schema: {exc.message}") from None
+    return Requirement(kind=kind, spec=body, when=parse_condition(spec.get("when"), f"{where}.when"),
+                       severity=spec.get("severity"), if_missing=spec.get("if_missing", "fail"),
+                       label=spec.get("label"), index=index, children=children)
+
+
+def _load_table(path: Path, name: str) -> tuple[DataTable | None, list[InputProblem]]:
+    display = _display(path)
+    try:
+        docs = parse_documents(read_text(path, display), display)
+    except ReadError as exc:
+        return None, [exc.problem]
+    except OSError as exc:
+        return None, [InputProblem(display, 1, f"cannot read data table: {exc.strerror or exc}")]
+    if len(docs) != 1:
+        return None, [InputProblem(display, 1, "a data table file holds exactly one YAML document")]
+    doc = docs[0]
+    value = _jsonable(doc.value)
+    _, table_validator = _validators()
+    problems = _schema_problems(table_validator, value, doc, display)
+    if problems:
+        return None, problems
+    if value["table"] != name:
+        return None, [InputProblem(display, doc.line_of("table"), f"table: '{value['table']}' but the pack names it '{name}'")]
+    src = value["source"]
+    return DataTable(name, value["title"], [src] if isinstance(src, str) else list(src), value["as_of"],
+                     value["entries"], display, value.get("coverage")), []
+
+
+def load_packs(directories: Iterable[str | os.PathLike] | None = None, *, include_builtin: bool = True) -> PackSet:
+    """Load every pack of the built-in set and of ``directories``. Raises PackError with all problems."""
+    dirs: list[Path] = [builtin_packs_dir()] if include_builtin else []
+    dirs += [Path(d) for d in (directories or [])]
+    packs: list[Pack] = []
+    problems: list[InputProblem] = []
+    for d in dirs:
+        if not d.is_dir():
+            problems.append(InputProblem(str(d), 1, "rule pack directory does not exist"))
+            continue
+        for f in pack_files(d):
+            pack, probs = load_pack_file(f)
+            problems.extend(probs)
+            if pack:
+                packs.append(pack)
+    problems.extend(check_pack_set(packs))
+    if problems:
+        raise PackError(problems)
+    packs.sort(key=lambda p: p.id)
+    return PackSet(packs)
+
+
+def check_pack_set(packs: list[Pack]) -> list[InputProblem]:
+    """Checks across packs: unique pack and rule ids, known derived facts, monotone derivation."""
+    problems: list[InputProblem] = []
+    seen_packs: dict[str, Pack] = {}
+    seen_rules: dict[str, Rule] = {}
+    derived = {d.fact for p in packs for d in p.derives} | {r.derive for p in packs for r in p.rules if r.derive}
+    for p in packs:
+        if p.id in seen_packs:
+            problems.append(InputProblem(p.file, 1, f"pack {p.id} is also defined in {seen_packs[p.id].file}"))
+            continue
+        seen_packs[p.id] = p
+        for r in p.rules:
+            if r.id in seen_rules:
+                problems.append(InputProblem(r.file, r.line, f"rule {r.id} is also defined in {seen_rules[r.id].file}:{seen_rules[r.id].line}"))
+            seen_rules[r.id] = r
+            conds = [r.condition] + [q.when for q in _walk_requirements(r.requires)]
+            for c in conds:
+                for f in sorted(facts_used(c) - derived):
+                    problems.append(InputProblem(r.file, r.line, f"rule {r.id}: fact '{f}' is derived by no loaded pack"))
+            if r.derive and negated_facts(r.condition):
+                problems.append(InputProblem(r.file, r.line, f"rule {r.id}: a deriving rule may not negate facts ({', '.join(sorted(negated_facts(r.condition)))})"))
+        for d in p.derives:
+            for f in sorted(facts_used(d.when) - derived):
+                problems.append(InputProblem(d.file, d.line, f"derive {d.fact}: fact '{f}' is derived by no loaded pack"))
+            if negated_facts(d.when):
+                problems.append(InputProblem(d.file, d.line, f"derive {d.fact}: derivation may not negate facts ({', '.join(sorted(negated_facts(d.when)))})"))
+    return problems
+
+
+def _walk_requirements(reqs: list[Requirement]):
+    for q in reqs:
+        yield q
+        yield from _walk_requirements(q.children)

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = dt.date(2026, 11, 24)
+
+
+@pytest.fixture
+def root() -> Path:
+    return ROOT
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def pack_yaml(pack_id: str, rules: str, markets: str = "[EU, XI, GB, US, SEA]", derive: str = "", extra: str = "") -> str:
+    """A minimal valid pack; ``rules`` and ``derive`` are YAML list bodies (already indented by 2)."""
+    return (f"pack: {pack_id}\ntitle: Test pack {pack_id}\njurisdiction: EU\nversion: '1'\nmarkets: {markets}\n"
+            + extra + (f"derive:\n{derive}" if derive else "") + f"rules:\n{rules}")
+
+
+def rule_yaml(rule_id: str, when: str | None = None, requires: str = "[]", severity: str = "error", extra: str = "") -> str:
+    lines = [f"  - id: {rule_id}", f"    title: Rule {rule_id}", f"    severity: {severity}",
+             "    legal_basis: Test basis", "    references: ['https://example.org/law']",
+             "    effective: {from: 2020-01-01}"]
+    if when:
+        lines.append(f"    when: {when}")
+    lines.append(f"    requires: {requires}")
+    if extra:
+        lines.append(extra)
+    return "\n".join(lines) + "\n"
+
+
+def make_checker(tmp_path: Path, pack_text: str, name: str = "test.yaml", **kw):
+    from compliance_engine import Checker
+
+    d = tmp_path / "packs"
+    write(d / name, pack_text)
+    return Checker(rulepacks=[d], include_builtin=False, as_of=kw.pop("as_of", AS_OF), **kw)
+
+
+PRODUCT = {"kind": "Product", "sku": "P-1", "category": "electronics", "markets": ["DE"]}
