@@ -38,9 +38,9 @@ def _fail_input(problems) -> None:
     sys.exit(2)
 
 
-def _use_color(flag: bool | None, stream) -> bool:
-    if flag is not None:
-        return flag
+def _use_color(mode: str, stream) -> bool:
+    if mode != "auto":
+        return mode == "always"
     if os.environ.get("NO_COLOR", "") != "":
         return False
     return hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"
@@ -48,7 +48,7 @@ def _use_color(flag: bool | None, stream) -> bool:
 
 def _write_output(text: str, output: str | None, inputs: list[Path]) -> None:
     if output is None or output == "-":
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=True)  # colour codes are only present when wanted
         return
     target = Path(output).resolve()
     for src in inputs:
@@ -92,7 +92,8 @@ def cli() -> None:
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
               help="Exit 1 when a finding of this severity or higher fails.")
 @click.option("--verbose", "-v", is_flag=True, help="Text format: list passing rules one per line.")
-@click.option("--color/--no-color", default=None, help="Colour the text report (default: only on a terminal, never with NO_COLOR).")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour the text report: auto = only on a terminal and never when NO_COLOR is set.")
 def check(paths, markets, packs, rulepacks, as_of, fmt, output, fail_on, verbose, color):
     """Check the manifests in PATHS (files or directories)."""
     from .loading import load_manifests

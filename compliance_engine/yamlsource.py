@@ -164,6 +164,9 @@ def parse_documents(text: str, display: str) -> list[Document]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         what = exc.problem or str(exc)
+        if exc.context and exc.context_mark is not None and exc.problem_mark is not None \
+                and exc.context_mark.line != exc.problem_mark.line:
+            what += f" ({exc.context} started on line {exc.context_mark.line + 1})"
         raise ReadError(InputProblem(display, line, f"YAML syntax error: {what}")) from None
     except yaml.YAMLError as exc:
         raise ReadError(InputProblem(display, 1, f"YAML error: {exc}")) from None

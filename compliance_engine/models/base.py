@@ -168,11 +168,12 @@ Date = Annotated[_dt.date, BeforeValidator(_date)]
 # ---------------------------------------------------------------------------------------------------
 
 
-def _country_problem(value: str, alternatives: str = "") -> str:
-    """Why ``value`` is not a country code; ``alternatives`` (", or EU") is added to the generic cases."""
+def _country_problem(value: str, alternatives: str = "", also: Iterable[str] = ()) -> str:
+    """Why ``value`` is not a country code; ``alternatives`` (", or EU") is added to the generic cases;
+    ``also`` are the other codes accepted where the value was found (EU, SEA)."""
     if value in vocab.COUNTRY_CODE_HINTS:
         return f"'{value}' is not an ISO 3166-1 alpha-2 country code; use {vocab.COUNTRY_CODE_HINTS[value]}"
-    if value.upper() in vocab.COUNTRY_CODES or value.upper() in vocab.MARKET_GROUPS:
+    if value.upper() in vocab.COUNTRY_CODES or value.upper() in also:
         return f"codes are written in capitals: '{value.upper()}', not '{value}'"
     if not re.fullmatch(r"[A-Z]{2}", value):
         return (f"'{value}' is not a country code: expected ISO 3166-1 alpha-2, two capital letters "
@@ -194,13 +195,14 @@ def _jurisdiction(value: str) -> str:
         return value
     if value in vocab.MARKET_GROUPS:
         raise _err(f"'{value}' is not a jurisdiction: expected EU, XI or a country code")
-    raise _err(_country_problem(value, ", or EU"))
+    raise _err(_country_problem(value, ", or EU", ("EU",)))
 
 
 def _market_code(value: str) -> str:
     if value in vocab.MARKET_GROUPS or value in vocab.COUNTRY_CODES:
         return value
-    raise _err(_country_problem(value, ", or a market group: " + " or ".join(vocab.MARKET_GROUPS)))
+    raise _err(_country_problem(value, ", or a market group: " + " or ".join(vocab.MARKET_GROUPS),
+                                vocab.MARKET_GROUPS))
 
 
 _SUBDIVISION_RE = re.compile(r"^([A-Z]{2})-[A-Z0-9]{1,3}$")

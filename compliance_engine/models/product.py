@@ -444,7 +444,8 @@ def _flow(value: Any) -> str:
     if value is None:
         return "null"
     text = str(value)
-    if any(ch in text for ch in ",:{}[]#&*!|>'\"%@`") or text != text.strip() or not text:
+    if (not text or text != text.strip() or any(ch in text for ch in "{}[],\"") or ": " in text
+            or " #" in text or text.endswith(":") or text[0] in "!&*?|>'%@`-:#"):
         return '"' + text.replace('"', '\\"') + '"'
     return text
 

@@ -88,12 +88,14 @@ def is_number(x: Any) -> bool:
 
 
 def value_class(v: Any) -> str:
-    """Values are compared only within a class: 'bool', 'num' or 'str'."""
+    """Values are compared only within a class: 'bool', 'num', 'str' (containers: 'other', never equal)."""
     if isinstance(v, bool):
         return "bool"
     if is_number(v):
         return "num"
-    return "str"
+    if isinstance(v, str):
+        return "str"
+    return "other"
 
 
 class Cond:
