@@ -182,6 +182,10 @@ def check_registration(spec: dict, ctx: Context) -> Outcome:
         if is_absent(reg.get("number")):
             problems.append(f"{reg['type']} registration has no number")
             continue
+        if spec.get("number_matches") and not _regex(spec["number_matches"]).search(str(reg["number"])):
+            problems.append(f"{reg['type']} registration number {reg['number']} does not have the expected format "
+                            f"({spec['number_matches']})")
+            continue
         if spec.get("holder_role") and (reg.get("holder") or {}).get("role") != spec["holder_role"]:
             problems.append(f"{reg['type']} registration is not held by the {spec['holder_role']}")
             continue

@@ -3,7 +3,17 @@ a per-product checklist of documents still required; one summary line."""
 
 from __future__ import annotations
 
+import textwrap
+
 from ..findings import Report, UnitResult
+
+_INDENT = " " * 17
+_WIDTH = 110
+
+
+def _wrapped(text: str, lead: str = "") -> list[str]:
+    return textwrap.wrap(lead + text, _WIDTH, initial_indent=_INDENT, subsequent_indent=_INDENT + "  ",
+                         break_long_words=False, break_on_hyphens=False) or [_INDENT + lead]
 
 _COLOURS = {"red": "31", "yellow": "33", "green": "32", "bold": "1", "dim": "2", "cyan": "36"}
 
@@ -73,13 +83,13 @@ def _unit(r: UnitResult, p: _Paint, verbose: bool) -> list[str]:
             continue
         tag = p(f"FAIL {f.severity:<7}", "red" if f.severity == "error" else "yellow")
         lines.append(f"    {tag} {f.rule}  {p(str(f.location['file']) + ':' + str(f.location['line']), 'dim')}")
-        lines.append(f"                 {f.message}")
+        lines.extend(_wrapped(f.message))
         for d in f.missing_documents:
-            lines.append(f"                 needs {_doc_text(d)}")
+            lines.extend(_wrapped(_doc_text(d), "needs "))
         for m in f.missing_fields:
-            lines.append(f"                 missing {m}")
+            lines.extend(_wrapped(m, "missing "))
         if f.remediation:
-            lines.append(f"                 {p('fix:', 'dim')} {f.remediation}")
+            lines.extend(_wrapped(f.remediation, "fix: "))
     for f in waived:
         lines.append(f"    {p('waived', 'dim')}       {f.rule}  {f.message}")
     if verbose:

@@ -226,11 +226,12 @@ def _requirement(spec: dict, where: str, index: int, tables: dict[str, DataTable
         children = [_requirement(q, f"{where}.any_of[{j}]", j, tables) for j, q in enumerate(body)]
     if kind in ("languages", "substances_absent") and body["table"] not in tables:
         raise ValueError(f"{where}.{kind}.table: no data table '{body['table']}' in the pack's data: section")
-    if kind == "field" and "matches" in body:
+    pattern = body.get("matches") if kind == "field" else body.get("number_matches") if kind == "registration" else None
+    if pattern is not None:
         try:
-            re.compile(body["matches"])
+            re.compile(pattern)
         except re.error as exc:
-            raise ValueError(f"{where}.field.matches: invalid regular expression: {exc}") from None
+            raise ValueError(f"{where}.{kind}: invalid regular expression: {exc}") from None
     if kind == "schema":
         import jsonschema
 

@@ -61,6 +61,7 @@ _REQUIREMENT_KINDS = {
     "registration": {"type": "object", "additionalProperties": False, "required": ["type"], "properties": {
         "type": _STR_OR_LIST, "market": {"type": "string", "pattern": r"^(unit|any|[A-Z]{2}|EU)$"},
         "holder_role": {"type": "string"}, "max_age_days": {"type": "integer", "minimum": 1},
+        "number_matches": {"type": "string", "minLength": 1, "maxLength": 200},
         "level": {"enum": ["product", "seller", "any"]}, "detail": {"type": "string"}}},
     "field": {"type": "object", "additionalProperties": False, "required": ["path"],
               "properties": {"path": {"type": "string", "pattern": _PATH}, "exists": {"type": "boolean"},

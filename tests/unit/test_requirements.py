@@ -167,3 +167,12 @@ def test_schema_fragment():
     spec = {"type": "object", "required": ["brand"]}
     assert not check_schema(spec, ctx({})).ok
     assert check_schema(spec, ctx({"brand": "B"})).ok
+
+
+def test_registration_number_format():
+    regs = [{"type": "bpom-notification", "market": "ID", "number": "NA18251200738"}]
+    spec = {"type": "bpom-notification", "number_matches": r"^N[A-E]\d{11}$"}
+    assert check_registration(spec, ctx({"registrations": regs}, market="ID")).ok
+    regs[0]["number"] = "NA-1825"
+    out = check_registration(spec, ctx({"registrations": regs}, market="ID"))
+    assert not out.ok and "does not have the expected format" in out.problems[0]
