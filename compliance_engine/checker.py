@@ -47,6 +47,9 @@ class Checker:
         self.rules: dict[str, Rule] = {r.id: r for r in self.packset.rules}
         self._req_keys = {r.id: walk_requirement_keys(r) for r in self.packset.rules}
         self._tables = {p.id: p.tables for p in self.packset.packs}
+        from .vocabulary import pack_keys
+
+        self._pack_keys = pack_keys(self.packset)
 
     # ------------------------------------------------------------------------------ public API
     @property
@@ -87,6 +90,9 @@ class Checker:
             report.results.append(UnitResult(u.file, u.sku, u.market, u.marketplace, self.check_unit(u)))
         report.results.sort(key=UnitResult.sort_key)
         report.errors = [p.to_dict() for p in sorted(loaded.problems + problems)]
+        from .vocabulary import vocabulary_warnings
+
+        report.warnings = [p.to_dict() for p in sorted(vocabulary_warnings(loaded.manifests, self._pack_keys))]
         return report
 
     def units(self, loaded: LoadResult) -> tuple[list[CheckUnit], list[InputProblem]]:

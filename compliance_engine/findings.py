@@ -66,6 +66,7 @@ class Report:
     packs: list[dict]
     results: list[UnitResult] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)  # unknown open-vocabulary keys; never change the exit code
 
     @property
     def findings(self) -> list[Finding]:
@@ -102,5 +103,6 @@ class Report:
             "packs": self.packs,
             "results": [r.to_dict() for r in self.results],
             "errors": self.errors,
+            "warnings": self.warnings,
             "summary": self.summary(),
         }

@@ -42,6 +42,11 @@ def render(report: Report, color: bool = False, verbose: bool = False, **_: obje
         for e in report.errors:
             out.append(f"  {e['file']}:{e['line']}: {e['message']}")
         out.append("")
+    if report.warnings:
+        out.append(p("Warnings", "bold", "yellow"))
+        for w in report.warnings:
+            out.append(f"  {w['file']}:{w['line']}: {w['message']}")
+        out.append("")
     current_file = None
     for r in report.results:
         if r.file != current_file:

@@ -72,7 +72,7 @@ def test_json_follows_the_report_contract_and_is_byte_identical():
     b = run("check", "products/", "--format", "json", "--as-of", "2026-11-24", cwd=ROOT)
     assert a.returncode == 1 and a.stdout == b.stdout
     report = json.loads(a.stdout)
-    assert list(report) == ["report_version", "tool", "as_of", "packs", "results", "errors", "summary"]
+    assert list(report) == ["report_version", "tool", "as_of", "packs", "results", "errors", "warnings", "summary"]
     assert report["report_version"] == 1 and report["tool"]["name"] == "compliance-engine"
     assert report["as_of"] == "2026-11-24"
     assert all(set(p) == {"id", "version", "rules"} for p in report["packs"])
@@ -138,3 +138,11 @@ def test_console_script_and_module_entry_point():
         out = subprocess.run([str(exe), "--version"], capture_output=True, text=True)
         assert out.returncode == 0 and "compliance-engine" in out.stdout
     assert run("--version").returncode == 0
+
+
+def test_unknown_open_vocabulary_key_warns_with_nearest_key_and_does_not_fail(tmp_path):
+    f = write(tmp_path / "v.yaml", PASSING + "documents:\n  - {id: a, type: technical-fle}\nlabelling: {marks: [CE, WEEE-bin]}\n")
+    out = run("check", f, "--format", "json")
+    assert out.returncode == 0, out.stderr
+    [w] = json.loads(out.stdout)["warnings"]
+    assert w["line"] == 7 and "technical-fle" in w["message"] and "did you mean 'technical-file'" in w["message"]
