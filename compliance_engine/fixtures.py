@@ -56,20 +56,14 @@ def run_fixture(path: Path, checker: Checker) -> FixtureResult:
     if isinstance(as_of, str):
         as_of = dt.date.fromisoformat(as_of)
     findings = {f.rule: f for f in checker.check_unit(matching[0], as_of)}
-    for rule in expect.get("fail") or []:
-        f = findings.get(rule)
-        if f is None or f.status != "fail":
-            result.problems.append(f"{rule}: expected fail, got {f.status if f else 'no finding'}"
-                                   + (f" ({f.message})" if f else ""))
-        else:
-            result.failed_rules.add(rule)
-    for rule in expect.get("pass") or []:
-        f = findings.get(rule)
-        if f is None or f.status != "pass":
-            result.problems.append(f"{rule}: expected pass, got {f.status if f else 'no finding'}"
-                                   + (f": {f.message}" if f else ""))
-        else:
-            result.passed_rules.add(rule)
+    for status, seen in (("fail", result.failed_rules), ("pass", result.passed_rules)):
+        for rule in expect.get(status) or []:
+            f = findings.get(rule)
+            if f is None or f.status != status:
+                result.problems.append(f"{rule}: expected {status}, got {f.status if f else 'no finding'}"
+                                       + (f" ({f.message})" if f else ""))
+            else:
+                seen.add(rule)
     for rule in expect.get("absent") or []:
         if rule in findings:
             result.problems.append(f"{rule}: expected no finding, got {findings[rule].status}")
