@@ -95,9 +95,6 @@ class Checker:
         report.warnings = [p.to_dict() for p in sorted(vocabulary_warnings(loaded.manifests, self._pack_keys))]
         return report
 
-    def units(self, loaded: LoadResult) -> tuple[list[CheckUnit], list[InputProblem]]:
-        return build_units(loaded.manifests)
-
     # ------------------------------------------------------------------------------ internals
     def _finding(self, rule: Rule, unit: CheckUnit, as_of: dt.date, active: set[str]) -> Finding:
         ctx = Context(unit, as_of, self._tables[rule.pack])

@@ -11,7 +11,9 @@ GROUPS: dict[str, tuple[str, ...]] = {"EU": EU27, "SEA": SEA}
 
 
 def expand_markets(codes: Iterable[str]) -> list[str]:
-    """Expand EU/SEA into their countries; keep order, drop duplicates."""
+    """Expand EU/SEA into their countries; keep order, drop duplicates. A single code may be a str."""
+    if isinstance(codes, str):
+        codes = (codes,)
     out: list[str] = []
     for code in codes:
         for c in GROUPS.get(code, (code,)):

@@ -321,7 +321,7 @@ def check_operator(spec: dict, ctx: Context) -> Outcome:
             else:
                 allowed = set(expand_markets(country_in))
             if ctx.unit.market == "XI" and "EU" in juris:
-                allowed |= {"XI", "GB"} if False else {"XI"}
+                allowed |= {"XI"}  # an NI-established operator also answers for NI units
             if op.get("country") not in allowed:
                 problems.append(f"the {op['role']} {op.get('name', '')} is established in {op.get('country')}, outside {_join(sorted(allowed))}".replace("  ", " "))
                 continue

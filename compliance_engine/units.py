@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,8 +84,6 @@ def build_units(manifests: list[Manifest]) -> tuple[list[CheckUnit], list[InputP
         sku = m.data["product"]
         if sku not in products:
             hint = ""
-            import difflib
-
             close = difflib.get_close_matches(sku, list(products), n=1)
             if close:
                 hint = f" (did you mean '{close[0]}'?)"
@@ -120,7 +119,5 @@ def build_units(manifests: list[Manifest]) -> tuple[list[CheckUnit], list[InputP
                 continue
             for lst, src in market_listings:
                 units.append(CheckUnit(m.data, market, lst, sdata, psrc, src, ssrc))
-    if not products and not problems:
-        pass
     units.sort(key=CheckUnit.sort_key)
     return units, problems

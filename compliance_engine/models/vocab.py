@@ -12,7 +12,7 @@ codes where only membership matters). Importing this module does no work beyond 
 
 from __future__ import annotations
 
-from typing import Iterable
+
 
 # ---------------------------------------------------------------------------------------------------
 # 5.1 Category taxonomy (closed: the root key, before the first dot, must be one of these)
@@ -264,34 +264,14 @@ OPEN_VOCABULARIES: dict[str, tuple[str, ...]] = {
 # Markets (1.1)
 # ---------------------------------------------------------------------------------------------------
 
-EU27: tuple[str, ...] = (
-    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
-    "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
-)
-SEA: tuple[str, ...] = ("ID", "MY", "PH", "SG", "TH", "VN")
+# The market lists and their expansion live in compliance_engine.markets (one definition for the
+# models, the loader and the engine).
+from ..markets import EU27, SEA, expand_markets  # noqa: E402
+
 MARKET_GROUPS: dict[str, tuple[str, ...]] = {"EU": EU27, "SEA": SEA}
 
 #: Northern Ireland: a market of its own for product law (EU product rules apply there).
 NORTHERN_IRELAND = "XI"
-
-
-def expand_markets(codes: Iterable[str]) -> list[str]:
-    """Expand the groups EU and SEA into their member countries; order preserved, duplicates removed.
-
-    >>> expand_markets(["DE", "EU", "SG", "SEA"])[:3]
-    ['DE', 'AT', 'BE']
-    """
-    if isinstance(codes, str):  # a single code, not an iterable of one-letter strings
-        codes = (codes,)
-    out: list[str] = []
-    seen: set[str] = set()
-    for code in codes:
-        for c in MARKET_GROUPS.get(code, (code,)):
-            if c not in seen:
-                seen.add(c)
-                out.append(c)
-    return out
-
 
 # ---------------------------------------------------------------------------------------------------
 # ISO code lists (used to catch typos such as UK for GB, or a country code written as a language)
