@@ -11,7 +11,6 @@ from .engine import Engine, engine_for
 from .errors import CheckError, InputError, InputProblem
 from .findings import SEVERITY_RANK, Finding, Report, UnitResult
 from .loading import LoadResult, Manifest, load_manifests, validate_document
-from .packs.compiler import walk_requirement_keys
 from .packs.conditions import TRUE, UnitView
 from .packs.loader import PackSet, load_packs
 from .packs.model import Requirement, Rule
@@ -45,7 +44,6 @@ class Checker:
         self.selected = selected
         self.engine: Engine = engine_for(self.packset)
         self.rules: dict[str, Rule] = {r.id: r for r in self.packset.rules}
-        self._req_keys = {r.id: walk_requirement_keys(r) for r in self.packset.rules}
         self._tables = {p.id: p.tables for p in self.packset.packs}
         from .vocabulary import pack_keys
 
@@ -138,7 +136,7 @@ class Checker:
 
     def _evaluate(self, rule: Rule, q: Requirement, ctx: Context, active: set[str]) -> tuple[Outcome | None, str]:
         """Outcome of one requirement (None when its `when` does not hold) and its failing severity."""
-        if q.when is not TRUE and q.cond_key not in active:
+        if q.when is not TRUE and q.key not in active:
             return None, ""
         severity = q.severity or rule.severity
         if q.kind == "any_of":

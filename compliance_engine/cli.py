@@ -110,10 +110,7 @@ def check(paths, markets, packs, rulepacks, as_of, fmt, output, fail_on, verbose
     render = formatters.get(fmt)
     text = render(report, color=_use_color(color, sys.stdout) if output in (None, "-") else False, verbose=verbose)
     _write_output(text, output, [m.path for m in loaded.manifests if m.path is not None])
-    if report.errors and fmt == "json" and output not in (None, "-"):
-        for e in report.errors:
-            _stderr(f"compliance-engine: {e['file']}:{e['line']}: {e['message']}")
-    elif report.errors and fmt == "json":
+    if fmt != "text" or output not in (None, "-"):  # the text report on stdout already lists them
         for e in report.errors:
             _stderr(f"compliance-engine: {e['file']}:{e['line']}: {e['message']}")
     sys.exit(report.exit_code(fail_on))

@@ -7,8 +7,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from .packs.compiler import walk_requirement_keys
-from .packs.conditions import TRUE, Atom, Cond, FieldPath, UnitView, holds
+from .packs.conditions import TRUE, Atom, FieldPath, UnitView, atoms_of, holds
 from .packs.loader import PackSet
 
 
@@ -35,16 +34,10 @@ def reference_evaluation(packset: PackSet, view: UnitView, as_of: dt.date) -> tu
         for r in p.rules:
             if holds(r.condition, view):
                 rules.add(r.id)
-            for key, q in walk_requirement_keys(r):
+            for q in r.all_requirements():
                 if q.when is not TRUE and holds(q.when, view):
-                    reqs.add(key)
+                    reqs.add(q.key)
     return facts, rules, reqs
-
-
-def atoms_of(cond: Cond) -> list[Atom]:
-    if isinstance(cond, Atom):
-        return [cond]
-    return [a for c in cond.children() for a in atoms_of(c)]
 
 
 def all_atoms(packset: PackSet) -> list[Atom]:
@@ -54,7 +47,7 @@ def all_atoms(packset: PackSet) -> list[Atom]:
             out += atoms_of(d.when)
         for r in p.rules:
             out += atoms_of(r.condition)
-            for _, q in walk_requirement_keys(r):
+            for q in r.all_requirements():
                 out += atoms_of(q.when)
     return out
 

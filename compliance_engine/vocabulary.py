@@ -76,14 +76,12 @@ def pack_keys(packset) -> set[str]:
             for x in v:
                 collect(x)
 
-    from .packs.compiler import walk_requirement_keys
-    from .packs.conditions import Atom
-    from .golden import atoms_of
+    from .packs.conditions import atoms_of
 
     for r in packset.rules:
         for a in atoms_of(r.condition):
             collect(a.value)
-        for _, q in walk_requirement_keys(r):
+        for q in r.all_requirements():
             collect(q.spec)
             for a in atoms_of(q.when):
                 collect(a.value)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .conditions import TRUE, Atom, Cond, Fact, FieldPath, Has, Market, item_combinations, to_dnf
-from .loader import PackSet, _walk_requirements
+from .loader import PackSet
 
 BUCKET = 32
 MAX_PROPERTIES = 240  # the C core accepts at most 252 properties per fact
@@ -200,25 +200,6 @@ def _none_equal(p: str, values: list) -> dict:
     return {"$or": [{"$nex": {p: 1}}, alls[0] if len(alls) == 1 else {"$and": alls}]}
 
 
-def requirement_key(rule_id: str, path: str) -> str:
-    return f"{rule_id}#{path}"
-
-
-def walk_requirement_keys(rule) -> list[tuple[str, Any]]:
-    """(key, requirement) for every requirement of a rule, nested ones included, in a stable order."""
-    out = []
-
-    def go(reqs, prefix):
-        for q in reqs:
-            path = f"{prefix}{q.index}"
-            q.cond_key = requirement_key(rule.id, path) if q.when is not TRUE else None
-            out.append((requirement_key(rule.id, path), q))
-            go(q.children, path + ".")
-
-    go(rule.requires, "")
-    return out
-
-
 @dataclass
 class CompiledPacks:
     derive: RulesetDefinition
@@ -243,8 +224,8 @@ def compile_packs(packset: PackSet, prefix: str = "ce") -> CompiledPacks:
         for p in packs:
             for r in p.rules:
                 b.add(r.condition, Target("rule", r.id))
-                for key, q in walk_requirement_keys(r):
+                for q in r.all_requirements():
                     if q.when is not TRUE:
-                        b.add(q.when, Target("req", key, r.id))
+                        b.add(q.when, Target("req", q.key, r.id))
         built.append(b.build())
     return CompiledPacks(derive.build(), built)

@@ -218,6 +218,13 @@ def parse_condition(spec: Any, where: str) -> Cond:
     raise ValueError(f"{where}: unknown condition {sorted(spec)}")
 
 
+def atoms_of(cond: Cond) -> list[Atom]:
+    """Every field atom of a condition."""
+    if isinstance(cond, Atom):
+        return [cond]
+    return [a for c in cond.children() for a in atoms_of(c)]
+
+
 def facts_used(cond: Cond) -> set[str]:
     if isinstance(cond, Fact):
         return {cond.name}

@@ -168,7 +168,7 @@ def load_pack_file(path: Path) -> tuple[Pack | None, list[InputProblem]]:
             continue
         try:
             when = parse_condition(r.get("when"), f"{where}.when")
-            requires = [_requirement(q, f"{where}.requires[{j}]", j, tables) for j, q in enumerate(r.get("requires") or [])]
+            requires = [_requirement(q, f"{where}.requires[{j}]", j, tables, f"{rid}#{j}") for j, q in enumerate(r.get("requires") or [])]
         except ValueError as exc:
             msg = str(exc)
             path_part = msg.split(":", 1)[0]
@@ -218,12 +218,12 @@ def load_pack_file(path: Path) -> tuple[Pack | None, list[InputProblem]]:
                 mev, value.get("description")), []
 
 
-def _requirement(spec: dict, where: str, index: int, tables: dict[str, DataTable]) -> Requirement:
+def _requirement(spec: dict, where: str, index: int, tables: dict[str, DataTable], key: str) -> Requirement:
     kind = next(k for k in spec if k not in ("when", "severity", "if_missing", "label"))
     body = spec[kind]
     children = []
     if kind == "any_of":
-        children = [_requirement(q, f"{where}.any_of[{j}]", j, tables) for j, q in enumerate(body)]
+        children = [_requirement(q, f"{where}.any_of[{j}]", j, tables, f"{key}.{j}") for j, q in enumerate(body)]
     if kind in ("languages", "substances_absent") and body["table"] not in tables:
         raise ValueError(f"{where}.{kind}.table: no data table '{body['table']}' in the pack's data: section")
     pattern = body.get("matches") if kind == "field" else body.get("number_matches") if kind == "registration" else None
@@ -241,7 +241,7 @@ def _requirement(spec: dict, where: str, index: int, tables: dict[str, DataTable
             raise ValueError(f"{where}.schema: not a valid JSON Schema: {exc.message}") from None
     return Requirement(kind=kind, spec=body, when=parse_condition(spec.get("when"), f"{where}.when"),
                        severity=spec.get("severity"), if_missing=spec.get("if_missing", "fail"),
-                       label=spec.get("label"), index=index, children=children)
+                       label=spec.get("label"), index=index, children=children, key=key)
 
 
 def _load_table(path: Path, name: str) -> tuple[DataTable | None, list[InputProblem]]:
@@ -304,7 +304,7 @@ def check_pack_set(packs: list[Pack]) -> list[InputProblem]:
             if r.id in seen_rules:
                 problems.append(InputProblem(r.file, r.line, f"rule {r.id} is also defined in {seen_rules[r.id].file}:{seen_rules[r.id].line}"))
             seen_rules[r.id] = r
-            conds = [r.condition] + [q.when for q in _walk_requirements(r.requires)]
+            conds = [r.condition] + [q.when for q in r.all_requirements()]
             for c in conds:
                 for f in sorted(facts_used(c) - derived):
                     problems.append(InputProblem(r.file, r.line, f"rule {r.id}: fact '{f}' is derived by no loaded pack"))
@@ -317,8 +317,3 @@ def check_pack_set(packs: list[Pack]) -> list[InputProblem]:
                 problems.append(InputProblem(d.file, d.line, f"derive {d.fact}: derivation may not negate facts ({', '.join(sorted(negated_facts(d.when)))})"))
     return problems
 
-
-def _walk_requirements(reqs: list[Requirement]):
-    for q in reqs:
-        yield q
-        yield from _walk_requirements(q.children)

@@ -19,7 +19,7 @@ class Requirement:
     label: str | None = None
     index: int = 0
     children: list["Requirement"] = field(default_factory=list)
-    cond_key: str | None = None  # compiled condition key, when `when` is not TRUE
+    key: str = ""  # "<rule id>#<index path>", e.g. "eu.gpsr.x#2.0"; names its compiled `when`
 
 
 @dataclass
@@ -47,6 +47,18 @@ class Rule:
     file: str
     line: int
     condition: Cond | None = None  # the full applicability condition (markets, scope and when)
+
+    def all_requirements(self) -> list[Requirement]:
+        """Every requirement of the rule, nested ``any_of`` alternatives included, in a stable order."""
+        out: list[Requirement] = []
+
+        def go(reqs: list[Requirement]) -> None:
+            for q in reqs:
+                out.append(q)
+                go(q.children)
+
+        go(self.requires)
+        return out
 
     def in_force(self, on: dt.date) -> bool:
         if self.effective_from is not None and on < self.effective_from:

@@ -52,6 +52,10 @@ def test_exit_2_on_malformed_manifest_with_file_line_field_and_no_traceback(tmp_
     assert "Traceback" not in out.stdout + out.stderr
     assert "bad.yaml:5: intended_for:" in out.stdout
     assert "OK-1" in out.stdout  # everything else is still checked
+    # with the report going to a file, the input error still reaches the terminal
+    out = run("check", tmp_path / "bad.yaml", "--output", tmp_path / "report.txt")
+    assert out.returncode == 2 and "bad.yaml:5: intended_for:" in out.stderr
+    assert "bad.yaml:5" in (tmp_path / "report.txt").read_text()
 
 
 def test_exit_2_on_bad_pack_and_bad_date(tmp_path):
@@ -133,10 +137,9 @@ def test_rules_list_explain_schema_and_packs_validate():
 
 
 def test_console_script_and_module_entry_point():
-    exe = Path(sys.executable).with_name("compliance-engine")
-    if exe.exists():
-        out = subprocess.run([str(exe), "--version"], capture_output=True, text=True)
-        assert out.returncode == 0 and "compliance-engine" in out.stdout
+    exe = Path(sys.executable).with_name("compliance-engine")  # installed by `pip install -e .`
+    out = subprocess.run([str(exe), "--version"], capture_output=True, text=True)
+    assert out.returncode == 0 and "compliance-engine" in out.stdout
     assert run("--version").returncode == 0
 
 
