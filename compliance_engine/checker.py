@@ -103,6 +103,11 @@ class Checker:
                 failed.append((q, outcome, severity))
         missing_documents: list[dict] = []
         missing_fields: list[str] = []
+        notes: list[str] = []
+        for q in rule.all_requirements():  # what computing requirements found (size tier, ratios), pass or fail
+            for n in ctx.notes.get(q.key, []):
+                if n not in notes:
+                    notes.append(n)
         for _, o, _ in failed:
             for d in o.missing_documents:
                 if d not in missing_documents:
@@ -116,7 +121,7 @@ class Checker:
             where = next((o.where for _, o, _ in failed if o.where), None)
             src, path = where if where else (unit.product_source, "")
         else:
-            status, severity = "pass", rule.severity
+            status, severity = "pass", rule.severity_on(as_of)
             src, path = unit.product_source, ""
         src = src or unit.product_source
         location = {"file": src.file if src else unit.file, "line": src.line_of(path) if src else 1}
@@ -124,11 +129,13 @@ class Checker:
         values = {"sku": unit.sku, "market": unit.market, "marketplace": unit.marketplace or "",
                   "failed": failed_text, "title": rule.title,
                   "missing_documents": ", ".join(d["type"] for d in missing_documents),
-                  "missing_fields": ", ".join(missing_fields)}
+                  "missing_fields": ", ".join(missing_fields), "notes": "; ".join(notes)}
         if status == "fail":
             message = _render(rule.message, values) if rule.message else f"{rule.title}: {failed_text}."
         else:
             message = _render(rule.pass_message, values) if rule.pass_message else f"{rule.title}: requirements met."
+        if notes and (rule.message if status == "fail" else rule.pass_message) is None:
+            message = f"{message} ({values['notes']})"
         return Finding(rule=rule.id, status=status, severity=severity, title=rule.title, message=message,
                        legal_basis=rule.legal_basis, references=list(rule.references), location=location,
                        missing_documents=missing_documents, missing_fields=missing_fields,
@@ -138,7 +145,17 @@ class Checker:
         """Outcome of one requirement (None when its `when` does not hold) and its failing severity."""
         if q.when is not TRUE and q.key not in active:
             return None, ""
-        severity = q.severity or rule.severity
+        severity = q.severity or rule.severity_on(ctx.as_of)
+        if q.kind == "all_of":
+            parts = [o for o in (self._evaluate(rule, child, ctx, active)[0] for child in q.children) if o is not None]
+            bad = [o for o in parts if not o.ok]
+            if not parts:
+                return None, ""
+            if not bad:
+                return Outcome(True), severity
+            docs = [d for o in bad for d in o.missing_documents]
+            return Outcome(False, docs, [f for o in bad for f in o.missing_fields], [p for o in bad for p in o.problems],
+                           all(o.absent for o in bad), next((o.where for o in bad if o.where), None)), severity
         if q.kind == "any_of":
             outcomes = []
             for child in q.children:
@@ -167,6 +184,8 @@ class Checker:
             outcome = CHECKS[q.kind](q.spec, ctx)
         except Exception as exc:  # a bug in a check must surface, never be swallowed
             raise CheckError(f"rule {rule.id}, requirement {q.index} ({q.kind}) failed on {ctx.unit.sku}/{ctx.unit.market}: {exc!r}") from exc
+        if outcome.notes:
+            ctx.notes.setdefault(q.key, []).extend(outcome.notes)
         if not outcome.ok and outcome.absent:
             if q.if_missing == "pass":
                 return Outcome(True), severity

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .packs.compiler import CompiledPacks, RulesetDefinition, compile_packs
-from .packs.conditions import UnitView, item_keys, path_values, value_class
+from .packs.conditions import Atom, UnitView, compare_holds, item_keys, path_values, value_class
 from .packs.loader import PackSet
 
 _lock = threading.RLock()
@@ -74,6 +74,12 @@ class CompiledRuleset:
             kind = key[0]
             if kind == "market":
                 parts.append(f'"{prop}":{_json(view.market)}')
+            elif kind == "asof":
+                d = view.as_of
+                parts.append(f'"{prop}":{d.year * 10000 + d.month * 100 + d.day}')
+            elif kind == "cmp":
+                if compare_holds(Atom(path, key[3], key[4], key[2]), view):
+                    parts.append(f'"{prop}":true')
             elif kind == "has":
                 if (view.listing if key[1] == "listing" else view.seller) is not None:
                     parts.append(f'"{prop}":true')
@@ -148,6 +154,7 @@ class Engine:
 
     def evaluate(self, view: UnitView, as_of: dt.date) -> Evaluation:
         with self._lock:
+            view.as_of = as_of
             facts = self._derive(view, as_of)
             view.facts = facts
             rules: set[str] = set()

@@ -14,6 +14,7 @@ from .packs.loader import PackSet
 def reference_facts(packset: PackSet, view: UnitView, as_of: dt.date) -> set[str]:
     derives = [(d.when, d.fact, None) for p in packset.packs for d in p.derives]
     derives += [(r.condition, r.derive, r) for r in packset.rules if r.derive]
+    view.as_of = as_of
     facts: set[str] = set()
     while True:
         view.facts = facts
@@ -57,6 +58,10 @@ def _candidate(rng: random.Random, a: Atom) -> Any:
     pick = rng.random()
     if a.op == "exists":
         return rng.choice(["x", 1, True, [], ["a"], {"k": 1}, ""])
+    if a.op == "equals_market":
+        return rng.choice(["DE", "FR", "XI", "GB", "US", "CN"])
+    if a.op == "equals_field":
+        return rng.choice(["DE", "FR", "GB", "CN", 1, True])
     if a.op in ("gt", "gte", "lt", "lte"):
         return rng.choice([v, v + 1, v - 1, v + 0.5, v - 0.25, v * 2, -v, str(v), True, 0.00001])
     if a.op == "under":
@@ -86,6 +91,9 @@ def random_view(rng: random.Random, atoms: list[Atom], markets: list[str]) -> Un
     paths: dict[str, list[Atom]] = {}
     for a in atoms:
         paths.setdefault(a.path.text, []).append(a)
+        if a.op == "equals_field":  # give the other side of the comparison a value too
+            other = FieldPath.parse(a.value)
+            paths.setdefault(other.text, []).append(Atom(other, "equals_field", a.path.text))
     for text, group in paths.items():
         if rng.random() < 0.3:
             continue

@@ -29,6 +29,7 @@ class Outcome:
     problems: list[str] = field(default_factory=list)  # plain-language reasons
     absent: bool = False  # failed only because a field it reads is absent
     where: tuple[Source | None, str] | None = None  # (source, field path) the outcome is about
+    notes: list[str] = field(default_factory=list)  # what a computing check found (size tier, ratio), pass or fail
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Context:
     unit: CheckUnit
     as_of: dt.date
     tables: dict[str, DataTable]
+    notes: dict[str, list[str]] = field(default_factory=dict)  # requirement key -> notes of its outcome
 
     def root(self, name: str) -> dict | None:
         u = self.unit
@@ -158,9 +160,42 @@ def check_document(spec: dict, ctx: Context) -> Outcome:
 
 
 def check_registration(spec: dict, ctx: Context) -> Outcome:
+    market = spec.get("market", "unit")
+    each = spec.get("for_each_country")
+    if each is None:
+        if "." not in market:
+            return _registration_for(spec, ctx, ctx.unit.market if market == "unit" else market)
+        fp = FieldPath.parse(market)
+        codes = [v for v in path_values(fp, ctx.root(fp.root)) if isinstance(v, str)]
+        if not codes:
+            return Outcome(False, missing_fields=[ctx.shown_path(fp)], absent=True, where=ctx.where(fp),
+                           problems=[f"{ctx.shown_path(fp)} is not given, so the registration country is unknown"])
+        return _merge_all([_registration_for(spec, ctx, c) for c in codes])
+    codes: list[str] = []
+    for text in each.get("paths") or []:
+        fp = FieldPath.parse(text)
+        codes += [v for v in path_values(fp, ctx.root(fp.root)) if isinstance(v, str)]
+    codes += list(each.get("values") or [])
+    within = set(expand_markets(each["within"])) if each.get("within") else None
+    wanted = sorted({c for c in codes if within is None or c in within})
+    if not wanted:
+        return Outcome(True)
+    return _merge_all([_registration_for(spec, ctx, c) for c in wanted])
+
+
+def _merge_all(outcomes: list[Outcome]) -> Outcome:
+    """Every outcome must hold; failures are merged (documents, fields and reasons of each)."""
+    bad = [o for o in outcomes if not o.ok]
+    if not bad:
+        return Outcome(True)
+    return Outcome(False, [d for o in bad for d in o.missing_documents], [f for o in bad for f in o.missing_fields],
+                   [p for o in bad for p in o.problems], all(o.absent for o in bad),
+                   next((o.where for o in bad if o.where), None))
+
+
+def _registration_for(spec: dict, ctx: Context, target: str) -> Outcome:
     types = _list(spec["type"])
     market = spec.get("market", "unit")
-    target = ctx.unit.market if market == "unit" else market
     level = spec.get("level", "any")
     problems: list[str] = []
 
@@ -205,6 +240,8 @@ def check_registration(spec: dict, ctx: Context) -> Outcome:
                 continue
         return Outcome(True)
     detail = spec.get("detail") or (f"for {target}" if market != "any" else "")
+    if spec.get("detail") and spec.get("for_each_country"):
+        detail = f"{spec['detail']} ({target})"
     if spec.get("holder_role"):
         detail += f", held by the {spec['holder_role']}"
     return Outcome(False, missing_documents=[{"type": types[0], "kind": "registration", "detail": detail.strip(", ")}],
@@ -443,28 +480,277 @@ def check_substances_absent(spec: dict, ctx: Context) -> Outcome:
                    where=(ctx.unit.product_source, fields[0].split(":")[0].split(".")[0]))
 
 
-def check_substance_limit(spec: dict, ctx: Context) -> Outcome:
+def _filtered_items(spec: dict, ctx: Context):
+    """Substance/ingredient entries matching the spec's CAS/names and its `where` item filter, with the value read."""
     cas = set(_list(spec.get("cas")))
     names = {_norm(n) for n in _list(spec.get("names"))}
-    limit = spec["max_pct"]
-    problems, fields, unknown = [], [], []
+    where = spec.get("where") or {}
+    key = spec.get("key")
     for path, item, pct in _substance_items(ctx, spec.get("in") or ["ingredients", "substances"]):
         if not _matches(item, cas, names):
             continue
-        label = f"{item.get('name')}" + (f" (CAS {item['cas']})" if item.get("cas") else "")
-        if pct is None:
-            unknown.append(f"{path}.{'percent' if path.startswith('ingredients') else 'concentration_pct'}")
-        elif pct > limit:
-            problems.append(f"{path} {label} is at {_num(pct)} %, above the {_num(limit)} % limit")
-            fields.append(f"{path}: {label} at {_num(pct)} % exceeds {_num(limit)} %")
+        if any(item.get(k) not in allowed for k, allowed in where.items()):
+            continue
+        value_key = key or ("percent" if path.startswith("ingredients") else "concentration_pct")
+        value = item.get(key) if key else pct
+        yield path, item, (value if is_number(value) else None), value_key
+
+
+def _label(item: dict) -> str:
+    return f"{item.get('name')}" + (f" (CAS {item['cas']})" if item.get("cas") else "")
+
+
+def check_substance_limit(spec: dict, ctx: Context) -> Outcome:
+    limit = spec["max_pct"]
+    exclusive = spec.get("max_exclusive", False)
+    unit = "" if spec.get("key") else " %"
+    bound = f"{'below' if exclusive else 'at most'} {_num(limit)}{unit}"
+    problems, fields, unknown = [], [], []
+    for path, item, value, value_key in _filtered_items(spec, ctx):
+        if value is None:
+            unknown.append(f"{path}.{value_key}")
+        elif value > limit or (exclusive and value == limit):
+            what = f"{value_key} {_num(value)}" if spec.get("key") else f"at {_num(value)} %"
+            problems.append(f"{path} {_label(item)} is {what}; it must be {bound}")
+            fields.append(f"{path}: {_label(item)} {what} (limit: {bound})")
     if problems:
         return Outcome(False, missing_fields=fields + unknown, problems=problems,
                        where=(ctx.unit.product_source, fields[0].split(":")[0]))
     if unknown:
         return Outcome(False, missing_fields=unknown, absent=True,
-                       problems=[f"{u} is unknown; the limit is {_num(limit)} %" for u in unknown],
+                       problems=[f"{u} is unknown; it must be {bound}" for u in unknown],
                        where=(ctx.unit.product_source, unknown[0]))
     return Outcome(True)
+
+
+def check_substance_sum(spec: dict, ctx: Context) -> Outcome:
+    """Group limit: per component, the matching entries' concentrations add up to at most max_pct."""
+    limit = spec["max_pct"]
+    groups: dict[str, list[tuple[str, dict, float | None]]] = {}
+    for path, item, value, _ in _filtered_items(spec, ctx):
+        groups.setdefault(str(item.get("component") or ""), []).append((path, item, value))
+    problems, fields, unknown = [], [], []
+    for component in sorted(groups):
+        members = groups[component]
+        known = [v for _, _, v in members if v is not None]
+        total = round(sum(known), 10)
+        names = _join([_label(i) for _, i, _ in members], "and")
+        where = f"component '{component}'" if component else "the product"
+        if total > limit:
+            problems.append(f"{names} in {where} add up to {_num(total)} %, above the {_num(limit)} % group limit")
+            fields.append(f"{members[0][0]}: {where} sum {_num(total)} % exceeds {_num(limit)} %")
+        unknown += [f"{p}.concentration_pct" for p, _, v in members if v is None]
+    if problems:
+        return Outcome(False, missing_fields=fields, problems=problems, where=(ctx.unit.product_source, fields[0].split(":")[0]))
+    if unknown:
+        return Outcome(False, missing_fields=unknown, absent=True,
+                       problems=[f"{u} is unknown; the group limit is {_num(limit)} %" for u in unknown],
+                       where=(ctx.unit.product_source, unknown[0]))
+    return Outcome(True)
+
+
+# ----------------------------------------------------------------------------- claims (phrase lexicons)
+
+
+@lru_cache(maxsize=4096)
+def _phrase_regex(phrase: str) -> re.Pattern:
+    """A phrase matched case-insensitively on word boundaries, any run of spaces between its words.
+    The phrase is escaped: pack text never becomes a pattern."""
+    words = [re.escape(w) for w in phrase.split()]
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+
+
+def _text_fields(ctx: Context, paths: list[str]):
+    """(shown field path, text, where) for every string the paths reach, list items numbered."""
+    for text_path in paths:
+        fp = FieldPath.parse(text_path)
+        root = ctx.root(fp.root)
+        if root is None:
+            continue
+        if fp.tail is not None:
+            items = root
+            for part in fp.head:
+                items = items.get(part) if isinstance(items, dict) else None
+            for i, item in enumerate(items if isinstance(items, list) else []):
+                v = item
+                for part in fp.tail:
+                    v = v.get(part) if isinstance(v, dict) else None
+                if isinstance(v, str):
+                    inner = ".".join(fp.head) + f"[{i}]" + ("." + ".".join(fp.tail) if fp.tail else "")
+                    shown = ctx.shown_path(f"{fp.root}.{inner}") if "[" not in inner else _shown_item(ctx, fp, inner)
+                    yield shown, v, (ctx.source(fp.root), inner)
+        else:
+            v = path_values(fp, root)
+            for i, text in enumerate(v):
+                if isinstance(text, str):
+                    inner = ".".join(fp.head) + (f"[{i}]" if len(v) > 1 or isinstance(_dig_value(root, fp.head), list) else "")
+                    yield _shown_item(ctx, fp, inner), text, (ctx.source(fp.root), ".".join(fp.head))
+
+
+def _dig_value(root: dict, head: tuple[str, ...]) -> Any:
+    v: Any = root
+    for part in head:
+        v = v.get(part) if isinstance(v, dict) else None
+    return v
+
+
+def _shown_item(ctx: Context, fp: FieldPath, inner: str) -> str:
+    src = ctx.source(fp.root)
+    if fp.root == "listing" and src is not None and src.prefix:
+        return f"{src.prefix}.{inner}"
+    if fp.root == "seller":
+        return f"seller.{inner}"
+    if fp.root == "listing":
+        return f"listing.{inner}"
+    return inner
+
+
+def check_phrases_absent(spec: dict, ctx: Context) -> Outcome:
+    table = ctx.tables[spec["table"]]
+    entries = table.entries if isinstance(table.entries, dict) else {}
+    lists = spec.get("lists") or sorted(entries)
+    phrases = [(name, str(p)) for name in lists for p in _list(entries.get(name))]
+    problems, fields = [], []
+    where = None
+    for shown, text, loc in _text_fields(ctx, spec["in"]):
+        for name, phrase in phrases:
+            m = _phrase_regex(phrase).search(text)
+            if m:
+                problems.append(f"\"{m.group(0)}\" ({name}) in {shown}")
+                fields.append(f"{shown}: \"{m.group(0)}\"")
+                where = where or loc
+    if not problems:
+        return Outcome(True)
+    return Outcome(False, missing_fields=fields, problems=problems, where=where)
+
+
+# ----------------------------------------------------------------------------- packages and radio bands
+
+
+def _box(obj: Any) -> tuple[list[float], float | None] | None:
+    """The sorted dimensions (longest first) and weight of a package mapping, or None without all three sides."""
+    if not isinstance(obj, dict):
+        return None
+    dims = [obj.get("length_cm"), obj.get("width_cm"), obj.get("height_cm")]
+    if not all(is_number(d) for d in dims):
+        return None
+    w = obj.get("weight_g")
+    return sorted((float(d) for d in dims), reverse=True), (float(w) if is_number(w) else None)
+
+
+def check_empty_space_ratio(spec: dict, ctx: Context) -> Outcome:
+    bp, vp = FieldPath.parse(spec["box"]), FieldPath.parse(spec["product_volume"])
+    box = _box(_dig_value(ctx.root(bp.root) or {}, bp.head))
+    vol = path_values(vp, ctx.root(vp.root))
+    missing = []
+    if box is None:
+        missing.append(f"{ctx.shown_path(bp)}.length_cm/width_cm/height_cm")
+    if not vol or not is_number(vol[0]):
+        missing.append(ctx.shown_path(vp))
+    if missing:
+        return Outcome(False, missing_fields=missing, absent=True, where=ctx.where(bp if box is None else vp),
+                       problems=["the empty-space ratio cannot be computed without " + _join(missing, "and")])
+    (a, b, c), _ = box
+    box_volume = a * b * c
+    ratio = 1 - float(vol[0]) / box_volume if box_volume > 0 else 1.0
+    ratio = round(ratio, 6)
+    note = (f"empty-space ratio {_num(round(ratio * 100, 1))} % (box {_num(a)} × {_num(b)} × {_num(c)} cm = "
+            f"{_num(round(box_volume, 1))} cm³, product {_num(vol[0])} cm³)")
+    if ratio <= spec["max"]:
+        return Outcome(True, notes=[note])
+    return Outcome(False, notes=[note], where=ctx.where(bp),
+                   problems=[f"{note} is above the {_num(spec['max'] * 100)} % maximum"],
+                   missing_fields=[f"{ctx.shown_path(bp)}: empty-space ratio {_num(round(ratio * 100, 1))} % > {_num(spec['max'] * 100)} %"])
+
+
+def classify_size_tier(tiers: list[dict], dims: list[float], weight_g: float) -> tuple[str | None, dict]:
+    """The first tier whose limits the package meets, and the measures compared (longest, median,
+    shortest side, length + girth, dimensional weight)."""
+    longest, median, shortest = dims
+    measures = {"longest_cm": longest, "median_cm": median, "shortest_cm": shortest,
+                "length_plus_girth_cm": longest + 2 * (median + shortest), "weight_g": weight_g}
+    for t in tiers:
+        divisor = t.get("dim_divisor_cm3_per_kg")
+        dim_weight = (longest * median * shortest) / divisor * 1000 if divisor else None
+        weight = max(weight_g, dim_weight) if (t.get("weight_basis") == "greater" and dim_weight is not None) else weight_g
+        limits = [("max_longest_cm", longest), ("max_median_cm", median), ("max_shortest_cm", shortest),
+                  ("max_length_plus_girth_cm", measures["length_plus_girth_cm"]), ("max_weight_g", weight),
+                  ("max_dim_weight_g", dim_weight)]
+        if all(t.get(k) is None or (v is not None and v <= t[k]) for k, v in limits):
+            if dim_weight is not None:
+                measures["dim_weight_g"] = round(dim_weight, 1)
+            return str(t["tier"]), measures
+    return None, measures
+
+
+def check_size_tier(spec: dict, ctx: Context) -> Outcome:
+    table = ctx.tables[spec["table"]]
+    pp = FieldPath.parse(spec["package"])
+    box = _box(_dig_value(ctx.root(pp.root) or {}, pp.head))
+    shown = ctx.shown_path(pp)
+    if box is None or box[1] is None:
+        return Outcome(False, missing_fields=[f"{shown}.length_cm/width_cm/height_cm/weight_g"], absent=True,
+                       where=ctx.where(pp), problems=[f"the size tier needs {shown} dimensions and weight"])
+    dims, weight = box
+    tier, m = classify_size_tier(list(table.entries), dims, weight)
+    measured = (f"{_num(dims[0])} × {_num(dims[1])} × {_num(dims[2])} cm, {_num(weight)} g"
+                + (f", dimensional weight {_num(m['dim_weight_g'])} g" if "dim_weight_g" in m else ""))
+    if tier is None:
+        return Outcome(False, notes=[f"no size tier fits ({measured})"], where=ctx.where(pp),
+                       problems=[f"{shown} ({measured}) exceeds every tier of {table.title}"])
+    note = f"size tier: {tier} ({measured})"
+    if tier in (spec.get("fail_tiers") or []):
+        return Outcome(False, notes=[note], where=ctx.where(pp), problems=[f"{shown} falls in the {tier} tier ({measured})"])
+    return Outcome(True, notes=[note])
+
+
+def check_bands_within(spec: dict, ctx: Context) -> Outcome:
+    table = ctx.tables[spec["table"]]
+    fp = FieldPath.parse(spec["path"])
+    bands = _dig_value(ctx.root(fp.root) or {}, fp.head)
+    shown = ctx.shown_path(fp)
+    if not isinstance(bands, list) or not bands:
+        return Outcome(False, missing_fields=[shown], absent=True, where=ctx.where(fp))
+    allowed = []
+    for e in table.entries:
+        flag = e.get("only_if")
+        if flag:
+            ffp = FieldPath.parse(flag)
+            if path_values(ffp, ctx.root(ffp.root)) != [True]:
+                continue
+        allowed.append(e)
+    problems, fields = [], []
+    for i, band in enumerate(bands):
+        if not (isinstance(band, list) and len(band) == 2 and all(is_number(x) for x in band)):
+            continue
+        lo, hi = band
+        if not any(e["from_mhz"] <= lo and hi <= e["to_mhz"] for e in allowed):
+            problems.append(f"{_num(lo)}-{_num(hi)} MHz is not inside a band open to consumer equipment")
+            fields.append(f"{shown}[{i}]: {_num(lo)}-{_num(hi)} MHz")
+    if not problems:
+        return Outcome(True)
+    return Outcome(False, missing_fields=fields, problems=problems, where=ctx.where(fp))
+
+
+def check_standards_current(spec: dict, ctx: Context) -> Outcome:
+    table = ctx.tables[spec["table"]]
+    types = set(spec.get("documents") or ["test-report", "eu-declaration-of-conformity"])
+    problems, fields = [], []
+    for holder in (ctx.unit.product, ctx.unit.seller or {}):
+        for i, doc in enumerate(holder.get("documents") or []):
+            if doc.get("type") not in types:
+                continue
+            for std in doc.get("standards") or []:
+                for e in table.entries:
+                    until = _date(e.get("presumption_until"))
+                    if str(std).startswith(str(e["standard"])) and (until is None or until <= ctx.as_of):
+                        name = doc.get("id") or doc["type"]
+                        problems.append(f"{name} cites {std}, superseded by {e.get('replaced_by', 'a newer edition')}"
+                                        + (f" (presumption of conformity ended {until.isoformat()})" if until else ""))
+                        fields.append(f"documents[{i}].standards: {std}")
+    if not problems:
+        return Outcome(True)
+    return Outcome(False, missing_fields=fields, problems=problems, where=(ctx.unit.product_source, "documents"))
 
 
 def check_descending(spec: dict, ctx: Context) -> Outcome:
@@ -529,6 +815,12 @@ CHECKS: dict[str, Callable[[Any, Context], Outcome]] = {
     "languages": check_languages,
     "substances_absent": check_substances_absent,
     "substance_limit": check_substance_limit,
+    "substance_sum": check_substance_sum,
+    "phrases_absent": check_phrases_absent,
+    "empty_space_ratio": check_empty_space_ratio,
+    "size_tier": check_size_tier,
+    "bands_within": check_bands_within,
+    "standards_current": check_standards_current,
     "descending": check_descending,
     "schema": check_schema,
 }
@@ -554,6 +846,20 @@ def describe(kind: str, spec: Any) -> str:
         return f"{spec['path'].split('.', 1)[1]} in an official language"
     if kind in ("substances_absent", "substance_limit"):
         return "no prohibited or over-limit substances"
+    if kind == "substance_sum":
+        return f"sum of {_join(_list(spec.get('cas')) + _list(spec.get('names')), 'and')} at most {_num(spec['max_pct'])} % per component"
+    if kind == "phrases_absent":
+        return "no prohibited claim wording"
+    if kind == "empty_space_ratio":
+        return f"empty-space ratio at most {_num(spec['max'] * 100)} %"
+    if kind == "size_tier":
+        return "package size tier"
+    if kind == "bands_within":
+        return "radio bands open to consumer equipment"
+    if kind == "standards_current":
+        return "standards that still give presumption of conformity"
+    if kind == "all_of":
+        return "all of several requirements"
     if kind == "descending":
         return f"{spec['path'].split('.', 1)[1]} in descending order of {spec['key']}"
     if kind == "schema":

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .conditions import TRUE, Atom, Cond, Fact, FieldPath, Has, Market, item_combinations, to_dnf
+from .conditions import COMPARE_OPS, TRUE, Atom, Cond, Fact, FieldPath, Has, Market, Since, item_combinations, to_dnf
 from .loader import PackSet
 
 BUCKET = 32
@@ -100,6 +100,8 @@ class _Builder:
             kind = key[0]
             if kind == "market":
                 wanted = "mk"
+            elif kind == "asof":
+                wanted = "asof"
             elif kind == "has":
                 wanted = "h" + key[1][0]
             elif kind == "fact":
@@ -129,6 +131,10 @@ class _Builder:
         if isinstance(lit, Has):
             p = self.prop(("has", lit.what))
             return [{p: True}] if positive else [{"$nex": {p: 1}}]
+        if isinstance(lit, Since):
+            p = self.prop(("asof",))
+            day = lit.date.year * 10000 + lit.date.month * 100 + lit.date.day
+            return [{"$gte": {p: day}}] if positive else [{"$lt": {p: day}}]
         if isinstance(lit, Market):
             p = self.prop(("market",))
             if positive:
@@ -143,6 +149,10 @@ class _Builder:
             p = self.prop(("field", a.path.text, default, "any"), a.path)
             want = bool(a.value) == positive
             return [{"$ex": {p: 1}}] if want else [{"$nex": {p: 1}}]
+        if a.op in COMPARE_OPS:
+            # computed per unit while the fact is built: true when the field equals the market / other field
+            p = self.prop(("cmp", a.path.text, default, a.op, a.value), a.path)
+            return [{p: True}] if positive else [{"$nex": {p: 1}}]
         if a.op == "has_item":
             p = self.prop(("item", a.path.text, tuple(k for k, _ in a.value)), a.path)
             combos = item_combinations(a.value)
@@ -206,6 +216,25 @@ class CompiledPacks:
     groups: list[RulesetDefinition]
 
 
+def _fill(b: "_Builder", packs: list) -> "_Builder":
+    for p in packs:
+        for r in p.rules:
+            b.add(r.condition, Target("rule", r.id))
+            for q in r.all_requirements():
+                if q.when is not TRUE:
+                    b.add(q.when, Target("req", q.key, r.id))
+    return b
+
+
+def _props_needed(packs: list) -> int:
+    b = _fill(_Builder("count", None), packs)
+    return len(b.sources) + -(-len(b.conjunctions) // BUCKET) + 3
+
+
+def _group(name: str, markets: tuple[str, ...], packs: list) -> RulesetDefinition:
+    return _fill(_Builder(name, frozenset(markets)), packs).build()
+
+
 def compile_packs(packset: PackSet, prefix: str = "ce") -> CompiledPacks:
     """Compile a pack set into one derivation ruleset and one check ruleset per market group."""
     derive = _Builder(f"{prefix}_derive", None)
@@ -219,13 +248,14 @@ def compile_packs(packset: PackSet, prefix: str = "ce") -> CompiledPacks:
     for p in packset.packs:
         groups.setdefault(tuple(sorted(p.markets)), []).append(p)
     built = []
-    for i, (markets, packs) in enumerate(sorted(groups.items(), key=lambda kv: kv[1][0].id)):
-        b = _Builder(f"{prefix}_g{i}", frozenset(markets))
+    for markets, packs in sorted(groups.items(), key=lambda kv: kv[1][0].id):
+        # Packs with the same markets share a ruleset (one assert per unit) until its fact would need more
+        # properties than durable-rules allows; then the next ruleset starts.
+        chunk: list = []
         for p in packs:
-            for r in p.rules:
-                b.add(r.condition, Target("rule", r.id))
-                for q in r.all_requirements():
-                    if q.when is not TRUE:
-                        b.add(q.when, Target("req", q.key, r.id))
-        built.append(b.build())
+            if chunk and _props_needed(chunk + [p]) > MAX_PROPERTIES:
+                built.append(_group(f"{prefix}_g{len(built)}", markets, chunk))
+                chunk = []
+            chunk.append(p)
+        built.append(_group(f"{prefix}_g{len(built)}", markets, chunk))
     return CompiledPacks(derive.build(), built)

@@ -6,6 +6,7 @@ The same value extraction (:func:`atom_items`) feeds both the durable-rules fact
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Union
 
@@ -13,7 +14,8 @@ from ..markets import GROUPS, expand_markets
 
 ROOTS = ("product", "listing", "seller")
 SCALAR_OPS = ("equals", "in", "under", "contains", "contains_any", "gt", "gte", "lt", "lte")
-ATOM_OPS = ("exists", "has_item") + SCALAR_OPS
+COMPARE_OPS = ("equals_market", "equals_field")  # compare a field with the unit's market or another field
+ATOM_OPS = ("exists", "has_item") + SCALAR_OPS + COMPARE_OPS
 ITEM_SEP = "\x1f"
 NUMERIC_OPS = ("gt", "gte", "lt", "lte")
 
@@ -145,6 +147,13 @@ class Has(Cond):
 
 
 @dataclass(frozen=True)
+class Since(Cond):
+    """The check date (as-of) is on or after ``date``."""
+
+    date: dt.date
+
+
+@dataclass(frozen=True)
 class Atom(Cond):
     path: FieldPath
     op: str
@@ -159,6 +168,8 @@ class Atom(Cond):
             return "num"
         if self.op == "under":
             return "str"
+        if self.op in COMPARE_OPS:
+            return "cmp"
         if self.op in ("in", "contains_any"):
             classes = {value_class(v) for v in self.value}
             return classes.pop() if len(classes) == 1 else "str"
@@ -195,6 +206,12 @@ def parse_condition(spec: Any, where: str) -> Cond:
         return Market(tuple(expand_markets(spec["market"])))
     if "has" in spec:
         return Has(spec["has"])
+    if "since" in spec:
+        d = spec["since"]
+        try:
+            return Since(d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)))
+        except ValueError:
+            raise ValueError(f"{where}.since: '{d}' is not a date (YYYY-MM-DD)") from None
     if "field" in spec:
         try:
             path = FieldPath.parse(spec["field"])
@@ -205,6 +222,9 @@ def parse_condition(spec: Any, where: str) -> Cond:
             raise ValueError(f"{where}: an atom needs exactly one operator of {', '.join(ATOM_OPS)}")
         op = ops[0]
         value = spec[op]
+        if op in ("in", "contains_any") and len({type(v) is bool for v in value}) > 1:
+            raise ValueError(f"{where}.{op}: mixes true/false with other values; YAML reads bare NO, YES, ON, OFF as "
+                             "true/false, so quote country codes such as \"NO\"")
         if op == "in" and any(isinstance(v, str) and v in GROUPS for v in value):
             value = expand_markets(value)
         if op == "under" and isinstance(value, str):
@@ -214,6 +234,11 @@ def parse_condition(spec: Any, where: str) -> Cond:
                 raise ValueError(f"{where}.field: has_item takes the list itself (no [])")
             value = tuple(sorted((k, tuple(v) if isinstance(v, list) else (v,)) for k, v in value.items()))
             return Atom(path, op, value, None)
+        if op == "equals_field":
+            try:
+                FieldPath.parse(value)
+            except ValueError as exc:
+                raise ValueError(f"{where}.equals_field: {exc}") from None
         return Atom(path, op, _freeze(value), spec.get("default"))
     raise ValueError(f"{where}: unknown condition {sorted(spec)}")
 
@@ -251,14 +276,16 @@ def negated_facts(cond: Cond, negated: bool = False) -> set[str]:
 class UnitView:
     """What conditions read of a check unit: product, listing and seller data, market, derived facts."""
 
-    __slots__ = ("product", "listing", "seller", "market", "facts")
+    __slots__ = ("product", "listing", "seller", "market", "facts", "as_of")
 
-    def __init__(self, product: dict, market: str, listing: dict | None, seller: dict | None, facts: set[str] | None = None):
+    def __init__(self, product: dict, market: str, listing: dict | None, seller: dict | None, facts: set[str] | None = None,
+                 as_of: dt.date | None = None):
         self.product = product
         self.listing = listing
         self.seller = seller
         self.market = market
         self.facts = facts if facts is not None else set()
+        self.as_of = as_of or dt.date.today()
 
     def root(self, name: str) -> dict | None:
         return self.product if name == "product" else self.listing if name == "listing" else self.seller
@@ -297,12 +324,24 @@ def _eq(x: Any, v: Any) -> bool:
     return value_class(x) == value_class(v) and x == v
 
 
+def compare_holds(atom: Atom, view: UnitView) -> bool:
+    """equals_market / equals_field: some value of the field equals the market / some value of the other field."""
+    items = [x for x in atom_items(atom.path, atom.default, view) if isinstance(x, (str, int, float, bool))]
+    if atom.op == "equals_market":
+        return any(_eq(x, view.market) for x in items) == bool(atom.value)
+    other = FieldPath.parse(atom.value)
+    others = path_values(other, view.root(other.root))
+    return any(_eq(x, y) for x in items for y in others)
+
+
 def atom_holds(atom: Atom, view: UnitView) -> bool:
     op, v = atom.op, atom.value
     if op == "has_item":
         keys = tuple(k for k, _ in v)
         have = item_keys(atom.path, keys, view)
         return any(h in set(item_combinations(v)) for h in have)
+    if op in COMPARE_OPS:
+        return compare_holds(atom, view)
     items = atom_items(atom.path, atom.default, view)
     if op == "exists":
         return bool(items) == bool(v)
@@ -340,6 +379,8 @@ def holds(cond: Cond, view: UnitView) -> bool:
         return view.market in cond.codes
     if isinstance(cond, Has):
         return (view.listing if cond.what == "listing" else view.seller) is not None
+    if isinstance(cond, Since):
+        return view.as_of >= cond.date
     if isinstance(cond, Atom):
         return atom_holds(cond, view)
     raise AssertionError(cond)  # pragma: no cover

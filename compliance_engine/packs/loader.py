@@ -103,7 +103,10 @@ def _schema_problems(validator, value: Any, doc: Document, display: str, rules: 
             if rid:
                 rule_note = f" (rule {rid})"
         where = path or "(top level)"
-        problems.append(InputProblem(display, doc.line_of(path), f"{where}{rule_note}: {best.message}"))
+        hint = ""
+        if "('true' was unexpected)" in best.message or "('false' was unexpected)" in best.message:
+            hint = " (YAML reads a bare on, off, yes, no, y or n as true/false: quote the key)"
+        problems.append(InputProblem(display, doc.line_of(path), f"{where}{rule_note}: {best.message}{hint}"))
     return problems
 
 
@@ -186,6 +189,12 @@ def load_pack_file(path: Path) -> tuple[Pack | None, list[InputProblem]]:
                 problems.append(InputProblem(display, doc.line_of(f"{where}.markets"),
                                              f"rule {rid}: markets {', '.join(outside)} are outside the pack's markets"))
                 continue
+        esc = r.get("escalates")
+        esc_on = _parse_date(esc["from"]) if esc else None
+        if esc and ((start and esc_on <= start) or (until and esc_on >= until)):
+            problems.append(InputProblem(display, doc.line_of(f"{where}.escalates"),
+                                         f"rule {rid}: escalates.from must fall inside the effective range"))
+            continue
         rule = Rule(
             id=rid, pack=pack_id, title=r["title"], severity=r["severity"], legal_basis=r["legal_basis"],
             references=list(r["references"]), effective_from=start, effective_until=until, markets=markets,
@@ -193,6 +202,7 @@ def load_pack_file(path: Path) -> tuple[Pack | None, list[InputProblem]]:
             message=r.get("message"), pass_message=r.get("pass_message"), remediation=r.get("remediation"),
             waivable=r.get("waivable", True), tags=list(r.get("tags") or []), verification=list(r.get("verification") or []),
             unverified=bool(r.get("unverified", False)), file=display, line=line,
+            escalate_on=esc_on, escalate_to=esc["to"] if esc else None,
         )
         parts = []
         if markets:
@@ -218,13 +228,17 @@ def load_pack_file(path: Path) -> tuple[Pack | None, list[InputProblem]]:
                 mev, value.get("description")), []
 
 
+#: requirement kinds that read a data table named by their `table` key
+TABLE_KINDS = ("languages", "substances_absent", "phrases_absent", "size_tier", "bands_within", "standards_current")
+
+
 def _requirement(spec: dict, where: str, index: int, tables: dict[str, DataTable], key: str) -> Requirement:
     kind = next(k for k in spec if k not in ("when", "severity", "if_missing", "label"))
     body = spec[kind]
     children = []
-    if kind == "any_of":
-        children = [_requirement(q, f"{where}.any_of[{j}]", j, tables, f"{key}.{j}") for j, q in enumerate(body)]
-    if kind in ("languages", "substances_absent") and body["table"] not in tables:
+    if kind in ("any_of", "all_of"):
+        children = [_requirement(q, f"{where}.{kind}[{j}]", j, tables, f"{key}.{j}") for j, q in enumerate(body)]
+    if kind in TABLE_KINDS and body["table"] not in tables:
         raise ValueError(f"{where}.{kind}.table: no data table '{body['table']}' in the pack's data: section")
     pattern = body.get("matches") if kind == "field" else body.get("number_matches") if kind == "registration" else None
     if pattern is not None:

@@ -47,6 +47,14 @@ class Rule:
     file: str
     line: int
     condition: Cond | None = None  # the full applicability condition (markets, scope and when)
+    escalate_on: dt.date | None = None  # from this date, failures at the rule's severity fail at escalate_to
+    escalate_to: str | None = None
+
+    def severity_on(self, on: dt.date) -> str:
+        """The rule's severity on a date (from ``escalates.from`` it is ``escalates.to``)."""
+        if self.escalate_on is not None and on >= self.escalate_on:
+            return self.escalate_to or self.severity
+        return self.severity
 
     def all_requirements(self) -> list[Requirement]:
         """Every requirement of the rule, nested ``any_of`` alternatives included, in a stable order."""
@@ -74,6 +82,7 @@ class Rule:
             "effective": {"from": self.effective_from.isoformat() if self.effective_from else None,
                           "until": self.effective_until.isoformat() if self.effective_until else None},
             "markets": list(self.markets) if self.markets else None, "scope": self.scope,
+            "escalates": {"from": self.escalate_on.isoformat(), "to": self.escalate_to} if self.escalate_on else None,
             "waivable": self.waivable, "derive": self.derive, "tags": list(self.tags),
             "unverified": self.unverified, "file": self.file, "line": self.line,
         }

@@ -23,6 +23,8 @@ _ATOM_OPS = {
     "gte": {"type": "number"},
     "lt": {"type": "number"},
     "lte": {"type": "number"},
+    "equals_market": {"const": True},
+    "equals_field": {"type": "string", "pattern": _PATH},
     "has_item": {"type": "object", "minProperties": 1, "maxProperties": 4,
                  "additionalProperties": {"oneOf": [_SCALAR, {"type": "array", "items": _SCALAR, "minItems": 1, "maxItems": 16}]}},
 }
@@ -38,6 +40,7 @@ CONDITION = {
         {"type": "object", "properties": {"market": {"type": "array", "items": {"type": "string", "pattern": _MARKET}, "minItems": 1}},
          "required": ["market"], "additionalProperties": False},
         {"type": "object", "properties": {"has": {"enum": ["listing", "seller"]}}, "required": ["has"], "additionalProperties": False},
+        {"type": "object", "properties": {"since": _DATE}, "required": ["since"], "additionalProperties": False},
         {"type": "object",
          "properties": {"field": {"type": "string", "pattern": _PATH}, "default": _SCALAR, **_ATOM_OPS},
          "required": ["field"], "additionalProperties": False,
@@ -53,13 +56,20 @@ _REQ_COMMON = {
 }
 _STR_OR_LIST = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]}
 _STR_LIST = {"type": "array", "items": {"type": "string"}}
+_ITEM_FILTER = {"type": "object", "minProperties": 1, "maxProperties": 4,
+                "additionalProperties": {"type": "array", "items": _SCALAR, "minItems": 1}}
 
 _REQUIREMENT_KINDS = {
     "document": {"type": "object", "additionalProperties": False, "required": ["type"], "properties": {
         "type": _STR_OR_LIST, "covers": _STR_LIST, "standards": _STR_LIST, "model": {"type": "boolean"},
         "kind": {"type": "string"}, "level": {"enum": ["product", "seller", "any"]}, "detail": {"type": "string"}}},
     "registration": {"type": "object", "additionalProperties": False, "required": ["type"], "properties": {
-        "type": _STR_OR_LIST, "market": {"type": "string", "pattern": r"^(unit|any|[A-Z]{2}|EU)$"},
+        "type": _STR_OR_LIST,
+        "market": {"oneOf": [{"type": "string", "pattern": r"^(unit|any|[A-Z]{2}|EU)$"}, {"type": "string", "pattern": _PATH}]},
+        "for_each_country": {"type": "object", "additionalProperties": False, "minProperties": 1, "properties": {
+            "paths": {"type": "array", "items": {"type": "string", "pattern": _PATH}, "minItems": 1},
+            "values": {"type": "array", "items": {"type": "string", "pattern": r"^[A-Z]{2}$"}, "minItems": 1},
+            "within": {"type": "array", "items": {"type": "string", "pattern": _MARKET}, "minItems": 1}}},
         "holder_role": {"type": "string"}, "max_age_days": {"type": "integer", "minimum": 1},
         "number_matches": {"type": "string", "minLength": 1, "maxLength": 200},
         "level": {"enum": ["product", "seller", "any"]}, "detail": {"type": "string"}}},
@@ -90,11 +100,33 @@ _REQUIREMENT_KINDS = {
     "substance_limit": {"type": "object", "additionalProperties": False, "required": ["max_pct"],
                         "anyOf": [{"required": ["cas"]}, {"required": ["names"]}], "properties": {
         "cas": _STR_LIST, "names": _STR_LIST, "max_pct": {"type": "number", "minimum": 0},
+        "max_exclusive": {"type": "boolean"}, "key": {"type": "string", "pattern": r"^[a-z0-9_]+$"},
+        "where": _ITEM_FILTER,
         "in": {"type": "array", "items": {"enum": ["ingredients", "substances"]}, "minItems": 1}}},
+    "substance_sum": {"type": "object", "additionalProperties": False, "required": ["max_pct"],
+                      "anyOf": [{"required": ["cas"]}, {"required": ["names"]}], "properties": {
+        "cas": _STR_LIST, "names": _STR_LIST, "max_pct": {"type": "number", "minimum": 0},
+        "per": {"const": "component"}, "where": _ITEM_FILTER,
+        "in": {"type": "array", "items": {"enum": ["ingredients", "substances"]}, "minItems": 1}}},
+    "phrases_absent": {"type": "object", "additionalProperties": False, "required": ["table", "in"], "properties": {
+        "table": {"type": "string"}, "lists": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "in": {"type": "array", "items": {"type": "string", "pattern": _PATH}, "minItems": 1}}},
+    "empty_space_ratio": {"type": "object", "additionalProperties": False, "required": ["box", "product_volume", "max"],
+                          "properties": {"box": {"type": "string", "pattern": _PATH},
+                                         "product_volume": {"type": "string", "pattern": _PATH},
+                                         "max": {"type": "number", "minimum": 0, "maximum": 1}}},
+    "size_tier": {"type": "object", "additionalProperties": False, "required": ["table", "package"], "properties": {
+        "table": {"type": "string"}, "package": {"type": "string", "pattern": _PATH},
+        "fail_tiers": {"type": "array", "items": {"type": "string"}}}},
+    "bands_within": {"type": "object", "additionalProperties": False, "required": ["path", "table"], "properties": {
+        "path": {"type": "string", "pattern": _PATH}, "table": {"type": "string"}}},
+    "standards_current": {"type": "object", "additionalProperties": False, "required": ["table"], "properties": {
+        "table": {"type": "string"}, "documents": {"type": "array", "items": {"type": "string"}, "minItems": 1}}},
     "descending": {"type": "object", "additionalProperties": False, "required": ["path", "key"], "properties": {
         "path": {"type": "string", "pattern": _PATH}, "key": {"type": "string"}, "until_at_most": {"type": "number"}}},
     "schema": {"type": "object"},
     "any_of": {"type": "array", "items": {"$ref": "#/$defs/requirement"}, "minItems": 2},
+    "all_of": {"type": "array", "items": {"$ref": "#/$defs/requirement"}, "minItems": 2},
 }
 
 REQUIREMENT = {
@@ -125,6 +157,8 @@ RULE = {
         "when": {"$ref": "#/$defs/condition"},
         "requires": {"type": "array", "items": {"$ref": "#/$defs/requirement"}},
         "derive": {"type": "string", "pattern": _FACT},
+        "escalates": {"type": "object", "additionalProperties": False, "required": ["from", "to"],
+                      "properties": {"from": _DATE, "to": _SEVERITY}},
         "message": {"type": "string"},
         "pass_message": {"type": "string"},
         "remediation": {"type": "string"},

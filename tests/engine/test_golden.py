@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 import pytest
@@ -12,6 +13,8 @@ from compliance_engine.packs.conditions import UnitView
 from compliance_engine.packs.loader import load_packs
 from tests.conftest import AS_OF, make_checker, pack_yaml, rule_yaml
 
+# check dates on both sides of the dated conditions the tests and shipped packs use
+AS_OFS = [AS_OF, dt.date(2020, 1, 1), dt.date(2025, 7, 31), dt.date(2025, 8, 1), dt.date(2026, 8, 12), dt.date(2027, 12, 11), dt.date(2031, 1, 1)]
 MARKETS = ["DE", "FR", "BE", "XI", "GB", "US", "ID", "SG", "TH", "CN"]
 
 EVERY_OPERATOR = pack_yaml("eu.ops", "".join([
@@ -33,6 +36,11 @@ EVERY_OPERATOR = pack_yaml("eu.ops", "".join([
     rule_yaml("eu.ops.has-item", "{field: product.economic_operators, has_item: {role: [importer, authorised-representative], jurisdiction: EU}}"),
     rule_yaml("eu.ops.not-has-item", "{not: {field: product.economic_operators, has_item: {role: importer, jurisdiction: [EU, XI]}}}"),
     rule_yaml("eu.ops.market", "{market: [DE, XI]}"),
+    rule_yaml("eu.ops.since", "{all: [{since: 2025-08-01}, {not: {since: 2027-12-11}}]}"),
+    rule_yaml("eu.ops.equals-market", "{field: listing.ships_from, equals_market: true}"),
+    rule_yaml("eu.ops.not-equals-market", "{not: {field: listing.ships_from, equals_market: true}}"),
+    rule_yaml("eu.ops.equals-field", "{field: seller.established_in, equals_field: listing.ships_from}"),
+    rule_yaml("eu.ops.not-equals-field", "{not: {field: seller.established_in, equals_field: listing.ships_from}}"),
     rule_yaml("eu.ops.not-market", "{not: {market: [EU]}}"),
     rule_yaml("eu.ops.has", "{any: [{has: listing}, {not: {has: seller}}]}"),
     rule_yaml("eu.ops.facts", "{all: [{fact: f-radio}, {not: {fact: f-chained}}]}"),
@@ -54,8 +62,9 @@ def _compare(packset, n: int, seed: int) -> int:
     applied = 0
     for i in range(n):
         view = random_view(rng, atoms, MARKETS)
-        got = engine.evaluate(UnitView(view.product, view.market, view.listing, view.seller), AS_OF)
-        facts, rules, reqs = reference_evaluation(packset, view, AS_OF)
+        as_of = rng.choice(AS_OFS)
+        got = engine.evaluate(UnitView(view.product, view.market, view.listing, view.seller), as_of)
+        facts, rules, reqs = reference_evaluation(packset, view, as_of)
         assert (got.facts, got.rules, got.requirements) == (facts, rules, reqs), (i, view.product, view.listing, view.seller, view.market)
         applied += len(rules)
     return applied

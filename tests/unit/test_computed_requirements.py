@@ -1,0 +1,180 @@
+"""Requirement kinds added for the EU/GB packs: group sums, filtered limits, claim phrases, package
+ratios and size tiers, radio bands, superseded standards, per-country registrations and all_of."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from compliance_engine.packs.model import DataTable
+from compliance_engine.requirements import (
+    Context, check_bands_within, check_empty_space_ratio, check_phrases_absent, check_registration,
+    check_size_tier, check_standards_current, check_substance_limit, check_substance_sum, classify_size_tier)
+from compliance_engine.units import CheckUnit, Source
+
+AS_OF = dt.date(2026, 11, 24)
+PHRASES = DataTable("phrases", "Claim phrases", ["https://x"], "2026-01-01",
+                    {"medicinal": ["cures eczema", "heals"], "approval": ["EU approved"]}, "x")
+TIERS = DataTable("tiers", "Test tiers", ["https://x"], "2026-01-01", [
+    {"tier": "envelope", "max_weight_g": 460, "max_longest_cm": 33, "max_median_cm": 23, "max_shortest_cm": 2.5},
+    {"tier": "parcel", "max_weight_g": 11900, "max_longest_cm": 45, "max_median_cm": 34, "max_shortest_cm": 26},
+    {"tier": "oversize", "max_weight_g": 31500, "max_longest_cm": 175, "max_length_plus_girth_cm": 360,
+     "dim_divisor_cm3_per_kg": 5000, "weight_basis": "greater"},
+    {"tier": "special oversize"}], "x")
+BANDS = DataTable("bands", "Bands", ["https://x"], "2026-01-01", [
+    {"name": "2.4 GHz", "from_mhz": 2400, "to_mhz": 2483.5},
+    {"name": "LTE 800", "from_mhz": 791, "to_mhz": 862, "only_if": "product.electrical.radio.cellular"}], "x")
+SUPERSEDED = DataTable("superseded", "Superseded", ["https://x"], "2026-01-01", [
+    {"standard": "EN 300 328 V2.1", "replaced_by": "EN 300 328 V2.2.2", "presumption_until": "2021-08-06"},
+    {"standard": "EN 62368-1:2099", "replaced_by": "nothing yet", "presumption_until": "2099-01-01"}], "x")
+TABLES = {"phrases": PHRASES, "tiers": TIERS, "bands": BANDS, "superseded": SUPERSEDED}
+
+
+def ctx(product=None, market="DE", listing=None, seller=None, as_of=AS_OF):
+    product = {"sku": "S", "category": "toys", **(product or {})}
+    unit = CheckUnit(product, market, listing, seller, Source("p.yaml", None),
+                     Source("p.yaml", None, "listings[0]") if listing else None, Source("s.yaml", None) if seller else None)
+    return Context(unit, as_of, TABLES)
+
+
+PHTHALATES = ["117-81-7", "84-74-2", "85-68-7", "84-69-5"]
+
+
+@pytest.mark.parametrize("dehp,dbp,ok", [(0.05, 0.05, True), (0.05, 0.04, True), (0.05, 0.06, False)])
+def test_substance_sum_is_per_component_at_below_above(dehp, dbp, ok):
+    c = ctx({"substances": [
+        {"name": "DEHP", "cas": "117-81-7", "component": "cable sheath", "concentration_pct": dehp},
+        {"name": "DBP", "cas": "84-74-2", "component": "cable sheath", "concentration_pct": dbp},
+        {"name": "DBP", "cas": "84-74-2", "component": "grip", "concentration_pct": 0.09}]})
+    out = check_substance_sum({"cas": PHTHALATES, "max_pct": 0.1, "per": "component"}, c)
+    assert out.ok is ok
+    if not ok:
+        assert "component 'cable sheath'" in out.problems[0] and "0.11 %" in out.problems[0]
+
+
+@pytest.mark.parametrize("value,ok", [(0.0499, True), (0.05, False), (0.0501, False)])
+def test_substance_limit_strictly_below(value, ok):
+    c = ctx({"substances": [{"name": "Lead", "cas": "7439-92-1", "concentration_pct": value}]})
+    out = check_substance_limit({"cas": ["7439-92-1"], "max_pct": 0.05, "max_exclusive": True}, c)
+    assert out.ok is ok
+    if not ok:
+        assert "must be below 0.05 %" in out.problems[0]
+
+
+def test_substance_limit_reads_another_key_and_filters_items():
+    items = [{"name": "Nickel", "cas": "7440-02-0", "contact": "piercing", "release_ug_cm2_week": 0.3},
+             {"name": "Nickel", "cas": "7440-02-0", "contact": "skin-prolonged", "release_ug_cm2_week": 0.3}]
+    spec = {"cas": ["7440-02-0"], "key": "release_ug_cm2_week", "max_pct": 0.2, "max_exclusive": True,
+            "where": {"contact": ["piercing"]}}
+    out = check_substance_limit(spec, ctx({"substances": items}))
+    assert not out.ok and len(out.problems) == 1
+    assert "substances[0]" in out.problems[0] and "release_ug_cm2_week 0.3" in out.problems[0]
+    out = check_substance_limit(dict(spec, where={"contact": ["skin-prolonged"]}, max_pct=0.5), ctx({"substances": items}))
+    assert out.ok
+
+
+def test_phrases_quote_the_phrase_and_where_it_was_found():
+    c = ctx({"claims": [{"text": "Gentle cream"}, {"text": "Clinically shown: CURES  Eczema fast"}]},
+            listing={"market": "DE", "marketplace": "amazon", "title": "Cream, EU-approved formula",
+                     "bullets": ["ok", "It heals dry skin"]})
+    out = check_phrases_absent({"table": "phrases", "in": ["product.claims[].text", "listing.title", "listing.bullets"]}, c)
+    assert not out.ok
+    assert '"CURES  Eczema" (medicinal) in claims[1].text' in out.problems
+    assert '"heals" (medicinal) in listings[0].bullets[1]' in out.problems
+    # word boundaries: "EU-approved" is not "EU approved", "healsome" would not be "heals"
+    assert not any("approval" in p for p in out.problems)
+    assert check_phrases_absent({"table": "phrases", "in": ["listing.title"], "lists": ["medicinal"]},
+                                ctx(listing={"market": "DE", "marketplace": "x", "title": "Unhealsome"})).ok
+
+
+def test_phrase_text_is_never_a_pattern():
+    table = DataTable("phrases", "t", ["https://x"], "2026-01-01", {"odd": ["(a+)+$", "100% natural"]}, "x")
+    c = Context(ctx({"claims": [{"text": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"}, {"text": "now 100% natural"}]}).unit, AS_OF, {"phrases": table})
+    out = check_phrases_absent({"table": "phrases", "in": ["product.claims[].text"]}, c)
+    assert out.problems == ['"100% natural" (odd) in claims[1].text']
+
+
+@pytest.mark.parametrize("volume,ok,shown", [(3000, True, "50 %"), (3060, True, "49 %"), (2940, False, "51 %")])
+def test_empty_space_ratio_at_below_above_half(volume, ok, shown):
+    c = ctx({"shipping_package": {"length_cm": 30, "width_cm": 20, "height_cm": 10},
+             "package": {"product_volume_cm3": volume}})
+    out = check_empty_space_ratio({"box": "product.shipping_package", "product_volume": "product.package.product_volume_cm3", "max": 0.5}, c)
+    assert out.ok is ok
+    assert out.notes and f"empty-space ratio {shown}" in out.notes[0] and "6000 cm³" in out.notes[0]
+
+
+def test_empty_space_ratio_needs_box_and_volume():
+    out = check_empty_space_ratio({"box": "product.shipping_package", "product_volume": "product.package.product_volume_cm3", "max": 0.5}, ctx())
+    assert not out.ok and out.absent
+    assert out.missing_fields == ["shipping_package.length_cm/width_cm/height_cm", "package.product_volume_cm3"]
+
+
+@pytest.mark.parametrize("dims,weight,tier", [
+    ((33, 23, 2.5), 460, "envelope"),           # at every envelope limit
+    ((33, 23, 2.5), 461, "parcel"),             # 1 g over
+    ((33.1, 23, 2.5), 460, "parcel"),           # 1 mm longer
+    ((45, 34, 26), 11900, "parcel"),
+    ((46, 34, 26), 11900, "oversize"),
+    ((175, 60, 30), 20000, "special oversize"),  # dimensional weight 63 kg counts (greater of the two)
+    ((100, 60, 26.25), 20000, "oversize"),       # dimensional weight exactly 31.5 kg
+    ((100, 60, 26.3), 20000, "special oversize"),
+    ((100, 40, 30), 31500, "oversize"),
+    ((100, 40, 30), 31501, "special oversize"),
+    ((175, 20, 20), 1000, "oversize"),
+    ((176, 20, 20), 1000, "special oversize"),
+])
+def test_size_tier_boundaries(dims, weight, tier):
+    got, _ = classify_size_tier(TIERS.entries, sorted(dims, reverse=True), weight)
+    assert got == tier
+
+
+def test_size_tier_reports_the_tier_as_a_note_and_fails_listed_tiers():
+    c = ctx({"package": {"length_cm": 20, "width_cm": 30, "height_cm": 10, "weight_g": 800}})
+    out = check_size_tier({"table": "tiers", "package": "product.package", "fail_tiers": ["special oversize"]}, c)
+    assert out.ok and out.notes == ["size tier: parcel (30 × 20 × 10 cm, 800 g)"]
+    c = ctx({"package": {"length_cm": 180, "width_cm": 30, "height_cm": 10, "weight_g": 800}})
+    out = check_size_tier({"table": "tiers", "package": "product.package", "fail_tiers": ["special oversize"]}, c)
+    assert not out.ok and out.notes[0].startswith("size tier: special oversize")
+
+
+@pytest.mark.parametrize("band,cellular,ok", [
+    ([2400, 2483.5], None, True), ([2399.9, 2483.5], None, False), ([2400, 2483.6], None, False),
+    ([791, 821], True, True), ([791, 821], None, False)])
+def test_bands_within_edges_and_conditional_entries(band, cellular, ok):
+    radio = {"frequency_bands_mhz": [band]}
+    if cellular is not None:
+        radio["cellular"] = cellular
+    out = check_bands_within({"path": "product.electrical.radio.frequency_bands_mhz", "table": "bands"},
+                             ctx({"electrical": {"radio": radio}}))
+    assert out.ok is ok
+    if not ok:
+        assert "not inside a band" in out.problems[0]
+
+
+@pytest.mark.parametrize("std,as_of,ok", [
+    ("EN 300 328 V2.1.1", dt.date(2021, 8, 5), True),
+    ("EN 300 328 V2.1.1", dt.date(2021, 8, 6), False),
+    ("EN 300 328 V2.2.2", dt.date(2026, 1, 1), True),
+    ("EN 62368-1:2099", AS_OF, True)])
+def test_standards_current_by_date(std, as_of, ok):
+    c = ctx({"documents": [{"id": "tr1", "type": "test-report", "standards": [std]}]}, as_of=as_of)
+    out = check_standards_current({"table": "superseded"}, c)
+    assert out.ok is ok
+    if not ok:
+        assert out.problems == ["tr1 cites EN 300 328 V2.1.1, superseded by EN 300 328 V2.2.2 (presumption of conformity ended 2021-08-06)"]
+
+
+def test_registration_for_each_country_and_from_a_field():
+    seller = {"stock_locations": ["DE", "PL", "GB"], "registrations": [{"type": "vat", "country": "DE", "number": "DE123456789"}]}
+    out = check_registration({"type": "vat", "for_each_country": {"paths": ["seller.stock_locations"], "within": ["EU"]}},
+                             ctx(seller=seller))
+    assert not out.ok
+    assert out.missing_documents == [{"type": "vat", "kind": "registration", "detail": "for PL"}]
+    seller["registrations"].append({"type": "vat", "country": "PL", "number": "PL1234567890"})
+    assert check_registration({"type": "vat", "for_each_country": {"paths": ["seller.stock_locations"], "within": ["EU"]}},
+                              ctx(seller=seller)).ok
+    listing = {"market": "FR", "marketplace": "own-site", "ships_from": "PL"}
+    assert check_registration({"type": "vat", "market": "listing.ships_from"}, ctx(market="FR", listing=listing, seller=seller)).ok
+    out = check_registration({"type": "vat", "market": "listing.ships_from"}, ctx(market="FR", listing=dict(listing, ships_from="CZ"), seller=seller))
+    assert out.missing_documents == [{"type": "vat", "kind": "registration", "detail": "for CZ"}]
