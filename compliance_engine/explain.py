@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from .packs.conditions import TRUE, All, AnyOf, Atom, Cond, Fact, Has, Market, Not
+from .packs.conditions import TRUE, All, AnyOf, Atom, Cond, Fact, Has, Market, Not, Since
 from .packs.model import Pack, Requirement, Rule
 from .requirements import describe
 
@@ -24,6 +24,8 @@ def condition_text(c: Cond) -> str:
         return f"market in {', '.join(c.codes)}" if len(c.codes) < 8 else f"market in {len(c.codes)} countries ({', '.join(c.codes[:5])}, …)"
     if isinstance(c, Has):
         return f"has {c.what}"
+    if isinstance(c, Since):
+        return f"checked on or after {c.date.isoformat()}"
     if isinstance(c, Atom):
         v = c.value
         shown = ", ".join(map(str, v)) if isinstance(v, tuple) else str(v).lower() if isinstance(v, bool) else str(v)
@@ -59,7 +61,9 @@ def explain(rule: Rule, pack: Pack) -> str:
     out = [
         f"{rule.id}: {rule.title}",
         f"  pack:        {pack.id} {pack.version} ({pack.title}; {pack.file})",
-        f"  severity:    {rule.severity}" + ("   (UNVERIFIED: the facts behind this rule could not all be confirmed)" if rule.unverified else ""),
+        f"  severity:    {rule.severity}"
+        + (f", {rule.escalate_to} from {rule.escalate_on.isoformat()}" if rule.escalate_on else "")
+        + ("   (UNVERIFIED: the facts behind this rule could not all be confirmed)" if rule.unverified else ""),
         f"  legal basis: {rule.legal_basis}",
         f"  effective:   {eff}",
         f"  markets:     {', '.join(rule.markets or pack.markets)}",
@@ -76,6 +80,9 @@ def explain(rule: Rule, pack: Pack) -> str:
         out.extend(textwrap.wrap(rule.remediation, 96, initial_indent="    ", subsequent_indent="    "))
     out.append("  sources:")
     out.extend(f"    {u}" for u in rule.references)
+    unconfirmed = [v for v in rule.verification if v["result"] == "unconfirmed"]
+    if unconfirmed and not rule.unverified:
+        out.append(f"  note:        {len(unconfirmed)} fact(s) behind this rule could not be confirmed against a source (see verification)")
     if rule.verification:
         out.append("  verification:")
         for v in rule.verification:

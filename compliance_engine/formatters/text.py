@@ -95,6 +95,10 @@ def _unit(r: UnitResult, p: _Paint, verbose: bool) -> list[str]:
             lines.extend(_wrapped(m, "missing "))
         if f.remediation:
             lines.extend(_wrapped(f.remediation, "fix: "))
+    for f in passed:  # informational findings (e.g. a package's size tier) are shown, not just counted
+        if f.severity == "info":
+            lines.append(f"    {p('INFO', 'cyan')}         {f.rule}")
+            lines.extend(_wrapped(f.message))
     for f in waived:
         lines.append(f"    {p('waived', 'dim')}       {f.rule}  {f.message}")
     if verbose:

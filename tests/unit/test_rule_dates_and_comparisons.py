@@ -110,3 +110,35 @@ def test_a_bare_on_key_gets_a_yaml_hint(tmp_path):
     with pytest.raises(PackError) as exc:
         make_checker(tmp_path, pack)
     assert "YAML reads a bare on, off, yes, no, y or n as true/false" in str(exc.value)
+
+
+def test_explain_shows_escalation_dates_and_unconfirmed_facts(tmp_path):
+    from compliance_engine.explain import explain
+
+    extra = ("    escalates: {from: 2026-08-12, to: error}\n"
+             "    verification:\n      - {fact: 'limit is 25 ppb', source: 'https://example.org/s', result: unconfirmed}")
+    pack = pack_yaml("eu.t", rule_yaml("eu.t.pfas", requires="[{field: {path: product.name, exists: true}, when: {since: 2026-08-12}}]",
+                                       severity="warning", extra=extra))
+    c = make_checker(tmp_path, pack)
+    text = explain(c.rules["eu.t.pfas"], c.packset.packs[0])
+    assert "severity:    warning, error from 2026-08-12" in text
+    assert "when checked on or after 2026-08-12" in text
+    assert "1 fact(s) behind this rule could not be confirmed" in text
+
+
+def test_text_report_shows_informational_findings(tmp_path):
+    from compliance_engine.findings import Report, UnitResult
+    from compliance_engine.formatters.text import render
+
+    table = ("table: tiers\ntitle: Tiers\nsource: https://example.org/t\nas_of: 2026-01-01\n"
+             "entries:\n  - {tier: small, max_longest_cm: 20}\n  - {tier: big}\n")
+    write(tmp_path / "packs" / "data" / "tiers.yaml", table)
+    pack = pack_yaml("eu.t", rule_yaml("eu.t.tier", requires="[{size_tier: {table: tiers, package: product.package}}]",
+                                       severity="info", extra="    pass_message: 'Package {notes}.'"),
+                     extra="data: {tiers: data/tiers.yaml}\n")
+    c = make_checker(tmp_path, pack)
+    findings = c.check(dict(PRODUCT, package={"length_cm": 20, "width_cm": 10, "height_cm": 5, "weight_g": 300}), market="DE")
+    report = Report(as_of="2026-11-24", packs=c.pack_summaries)
+    report.results.append(UnitResult("p.yaml", "P-1", "DE", None, findings))
+    text = render(report)
+    assert "INFO         eu.t.tier" in text and "Package size tier: small (20 × 10 × 5 cm, 300 g)." in text
