@@ -4,11 +4,17 @@ completely hold every rulebook id of their pack. tests/data/rulebook-ids.txt is 
 
 from __future__ import annotations
 
+import pytest
+from click.testing import CliRunner
+
+from compliance_engine.cli import main
 from compliance_engine.packs.loader import load_packs
 from tests.conftest import ROOT
 
 RULEBOOK = set((ROOT / "tests" / "data" / "rulebook-ids.txt").read_text().split())
-COMPLETE_PACKS = {"eu.gpsr", "id.cosmetics", "sg.cosmetics"}
+EU_GB_PACKS = {"eu.gdpr", "gb.gdpr", "eu.gpsr", "eu.ce", "gb.ukca", "eu.reach", "eu.scip", "eu.epr", "eu.cosmetics",
+               "eu.vat", "gb.vat", "eu.packaging", "eu.amazon-fba"}
+COMPLETE_PACKS = EU_GB_PACKS | {"id.cosmetics", "sg.cosmetics"}
 COMPLETE_PREFIXES = {"us.fda.cosmetic-"}
 
 
@@ -29,3 +35,14 @@ def test_complete_packs_hold_every_rulebook_id():
     for prefix in COMPLETE_PREFIXES:
         want = {i for i in RULEBOOK if i.startswith(prefix)}
         assert len(want) == 8 and want <= shipped, sorted(want - shipped)
+
+
+@pytest.mark.parametrize("prefix,count", [("eu.", 57), ("gb.", 12)])
+def test_rules_list_by_region_prefix_shows_every_rulebook_id(prefix, count):
+    """`compliance-engine rules list --pack eu.` (and gb.) lists exactly the rulebook's ids of that region."""
+    result = CliRunner().invoke(main, ["rules", "list", "--pack", prefix])
+    assert result.exit_code == 0, result.output
+    listed = {line.split()[0] for line in result.output.splitlines() if line.startswith(prefix)}
+    want = {i for i in RULEBOOK if i.startswith(prefix)}
+    assert len(want) == count
+    assert listed == want, (sorted(want - listed), sorted(listed - want))
