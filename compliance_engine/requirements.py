@@ -326,7 +326,11 @@ def check_limit(spec: dict, ctx: Context) -> Outcome:
 
 
 def _num(v: float) -> str:
-    return f"{v:g}" if isinstance(v, float) else str(v)
+    """A number as people write it: no exponent, no trailing zeros (0.000051, 12, 0.1)."""
+    if not isinstance(v, float):
+        return str(v)
+    text = f"{v:.10f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
 
 
 # ----------------------------------------------------------------------------- parties and labels
@@ -457,6 +461,9 @@ def check_substances_absent(spec: dict, ctx: Context) -> Outcome:
     where = spec.get("in") or ["ingredients", "substances"]
     problems, fields, absent = [], [], False
     for entry in table.entries:
+        listed = _date(entry.get("from"))
+        if listed is not None and ctx.as_of < listed:
+            continue  # not yet prohibited/listed on the check date
         cas = {c for c in _list(entry.get("cas"))}
         names = {_norm(n) for n in [entry.get("name"), *_list(entry.get("synonyms"))] if n}
         for path, item, pct in _substance_items(ctx, where):
@@ -526,6 +533,7 @@ def check_substance_limit(spec: dict, ctx: Context) -> Outcome:
 def check_substance_sum(spec: dict, ctx: Context) -> Outcome:
     """Group limit: per component, the matching entries' concentrations add up to at most max_pct."""
     limit = spec["max_pct"]
+    exclusive = spec.get("max_exclusive", False)
     groups: dict[str, list[tuple[str, dict, float | None]]] = {}
     for path, item, value, _ in _filtered_items(spec, ctx):
         groups.setdefault(str(item.get("component") or ""), []).append((path, item, value))
@@ -536,9 +544,10 @@ def check_substance_sum(spec: dict, ctx: Context) -> Outcome:
         total = round(sum(known), 10)
         names = _join([_label(i) for _, i, _ in members], "and")
         where = f"component '{component}'" if component else "the product"
-        if total > limit:
-            problems.append(f"{names} in {where} add up to {_num(total)} %, above the {_num(limit)} % group limit")
-            fields.append(f"{members[0][0]}: {where} sum {_num(total)} % exceeds {_num(limit)} %")
+        if total > limit or (exclusive and total == limit):
+            bound = f"below {_num(limit)} %" if exclusive else f"at most {_num(limit)} %"
+            problems.append(f"{names} in {where} add up to {_num(total)} %; together they must be {bound}")
+            fields.append(f"{members[0][0]}: {where} sum {_num(total)} % (limit: {bound})")
         unknown += [f"{p}.concentration_pct" for p, _, v in members if v is None]
     if problems:
         return Outcome(False, missing_fields=fields, problems=problems, where=(ctx.unit.product_source, fields[0].split(":")[0]))

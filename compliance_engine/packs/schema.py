@@ -106,7 +106,7 @@ _REQUIREMENT_KINDS = {
     "substance_sum": {"type": "object", "additionalProperties": False, "required": ["max_pct"],
                       "anyOf": [{"required": ["cas"]}, {"required": ["names"]}], "properties": {
         "cas": _STR_LIST, "names": _STR_LIST, "max_pct": {"type": "number", "minimum": 0},
-        "per": {"const": "component"}, "where": _ITEM_FILTER,
+        "per": {"const": "component"}, "where": _ITEM_FILTER, "max_exclusive": {"type": "boolean"},
         "in": {"type": "array", "items": {"enum": ["ingredients", "substances"]}, "minItems": 1}}},
     "phrases_absent": {"type": "object", "additionalProperties": False, "required": ["table", "in"], "properties": {
         "table": {"type": "string"}, "lists": {"type": "array", "items": {"type": "string"}, "minItems": 1},

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from compliance_engine.cli import main
+from compliance_engine.cli import cli
 from compliance_engine.packs.loader import load_packs
 from tests.conftest import ROOT
 
@@ -40,7 +40,7 @@ def test_complete_packs_hold_every_rulebook_id():
 @pytest.mark.parametrize("prefix,count", [("eu.", 57), ("gb.", 12)])
 def test_rules_list_by_region_prefix_shows_every_rulebook_id(prefix, count):
     """`compliance-engine rules list --pack eu.` (and gb.) lists exactly the rulebook's ids of that region."""
-    result = CliRunner().invoke(main, ["rules", "list", "--pack", prefix])
+    result = CliRunner().invoke(cli, ["rules", "list", "--pack", prefix])
     assert result.exit_code == 0, result.output
     listed = {line.split()[0] for line in result.output.splitlines() if line.startswith(prefix)}
     want = {i for i in RULEBOOK if i.startswith(prefix)}

@@ -178,3 +178,28 @@ def test_registration_for_each_country_and_from_a_field():
     assert check_registration({"type": "vat", "market": "listing.ships_from"}, ctx(market="FR", listing=listing, seller=seller)).ok
     out = check_registration({"type": "vat", "market": "listing.ships_from"}, ctx(market="FR", listing=dict(listing, ships_from="CZ"), seller=seller))
     assert out.missing_documents == [{"type": "vat", "kind": "registration", "detail": "for CZ"}]
+
+
+@pytest.mark.parametrize("total_dbp,ok", [(0.0999, True), (0.1, False), (0.1001, False)])
+def test_substance_sum_strictly_below(total_dbp, ok):
+    c = ctx({"substances": [{"name": "DBP", "cas": "84-74-2", "component": "grip", "concentration_pct": total_dbp}]})
+    out = check_substance_sum({"cas": PHTHALATES, "max_pct": 0.1, "max_exclusive": True}, c)
+    assert out.ok is ok
+    if not ok:
+        assert "together they must be below 0.1 %" in out.problems[0]
+
+
+@pytest.mark.parametrize("as_of,ok", [(dt.date(2025, 11, 4), True), (dt.date(2025, 11, 5), False)])
+def test_substance_table_entries_count_from_their_date(as_of, ok):
+    from compliance_engine.requirements import check_substances_absent
+
+    table = DataTable("svhc", "SVHC", ["https://x"], "2026-01-01",
+                      [{"name": "DBDPE", "cas": "84852-53-9", "max_pct": 0.1, "from": "2025-11-05"}], "x")
+    c = ctx({"substances": [{"name": "DBDPE", "cas": "84852-53-9", "concentration_pct": 0.5}]}, as_of=as_of)
+    assert check_substances_absent({"table": "svhc"}, Context(c.unit, as_of, {"svhc": table})).ok is ok
+
+
+def test_small_concentrations_print_without_exponents():
+    c = ctx({"substances": [{"name": "Benzo[a]pyrene", "cas": "50-32-8", "concentration_pct": 0.000051}]})
+    out = check_substance_limit({"cas": ["50-32-8"], "max_pct": 0.00005}, c)
+    assert "at 0.000051 %; it must be at most 0.00005 %" in out.problems[0]
