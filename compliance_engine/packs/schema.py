@@ -5,7 +5,7 @@ from __future__ import annotations
 _ID = r"^(eu|gb|us|id|vn|th|my|sg|ph|sea|x-[a-z0-9-]+)\.[a-z0-9-]+$"
 _RULE_ID = r"^(eu|gb|us|id|vn|th|my|sg|ph|sea|x-[a-z0-9-]+)\.[a-z0-9-]+\.[a-z0-9][a-z0-9.-]*$"
 _FACT = r"^[a-z0-9][a-z0-9-]*$"
-_PATH = r"^(product|listing|seller)(\.[a-z0-9_]+(\[\])?)+$"
+_PATH = r"^(product|listing|seller)(\.[A-Za-z0-9_-]+(\[\])?)+$"
 _MARKET = r"^([A-Z]{2}|EU|SEA)$"
 _URL = r"^https?://\S+$"
 _DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
