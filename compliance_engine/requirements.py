@@ -558,6 +558,41 @@ def check_substance_sum(spec: dict, ctx: Context) -> Outcome:
     return Outcome(True)
 
 
+def check_named_in_ingredients(spec: dict, ctx: Context) -> Outcome:
+    """Every table substance declared in substances[] above its threshold is also named in ingredients[]
+    (e.g. fragrance allergens from a perfume supplier's declaration must appear in the INCI list)."""
+    table = ctx.tables[spec["table"]]
+    sets = set(_list(spec.get("sets")))
+    key = spec["threshold_key"]
+    ingredients = ctx.unit.product.get("ingredients") or []
+    problems, fields, unknown = [], [], []
+    for entry in table.entries:
+        if sets and entry.get("set") not in sets:
+            continue
+        threshold = entry.get(key)
+        if not is_number(threshold):
+            continue
+        cas = set(_list(entry.get("cas")))
+        names = {_norm(n) for n in [entry.get("name"), *_list(entry.get("synonyms"))] if n}
+        if any(_matches(i, cas, names) for i in ingredients if isinstance(i, dict)):
+            continue
+        for i, item in enumerate(ctx.unit.product.get("substances") or []):
+            if not _matches(item, cas, names):
+                continue
+            pct = item.get("concentration_pct")
+            if not is_number(pct):
+                unknown.append(f"substances[{i}].concentration_pct")
+            elif pct > threshold:
+                problems.append(f"{entry['name']} at {_num(pct)} % (above {_num(threshold)} %) is not named in the ingredient list")
+                fields.append(f"ingredients: {entry['name']} (substances[{i}] at {_num(pct)} %)")
+    if problems:
+        return Outcome(False, missing_fields=fields + unknown, problems=problems, where=(ctx.unit.product_source, "ingredients"))
+    if unknown:
+        return Outcome(False, missing_fields=unknown, absent=True, where=(ctx.unit.product_source, unknown[0]),
+                       problems=[f"{u} is unknown, so it cannot be told whether the ingredient list must name it" for u in unknown])
+    return Outcome(True)
+
+
 # ----------------------------------------------------------------------------- claims (phrase lexicons)
 
 
@@ -825,6 +860,7 @@ CHECKS: dict[str, Callable[[Any, Context], Outcome]] = {
     "substances_absent": check_substances_absent,
     "substance_limit": check_substance_limit,
     "substance_sum": check_substance_sum,
+    "named_in_ingredients": check_named_in_ingredients,
     "phrases_absent": check_phrases_absent,
     "empty_space_ratio": check_empty_space_ratio,
     "size_tier": check_size_tier,
@@ -859,6 +895,8 @@ def describe(kind: str, spec: Any) -> str:
         return f"sum of {_join(_list(spec.get('cas')) + _list(spec.get('names')), 'and')} at most {_num(spec['max_pct'])} % per component"
     if kind == "phrases_absent":
         return "no prohibited claim wording"
+    if kind == "named_in_ingredients":
+        return "declared substances above their threshold named in the ingredient list"
     if kind == "empty_space_ratio":
         return f"empty-space ratio at most {_num(spec['max'] * 100)} %"
     if kind == "size_tier":

@@ -229,7 +229,7 @@ def load_pack_file(path: Path) -> tuple[Pack | None, list[InputProblem]]:
 
 
 #: requirement kinds that read a data table named by their `table` key
-TABLE_KINDS = ("languages", "substances_absent", "phrases_absent", "size_tier", "bands_within", "standards_current")
+TABLE_KINDS = ("languages", "substances_absent", "named_in_ingredients", "phrases_absent", "size_tier", "bands_within", "standards_current")
 
 
 def _requirement(spec: dict, where: str, index: int, tables: dict[str, DataTable], key: str) -> Requirement:

@@ -108,6 +108,9 @@ _REQUIREMENT_KINDS = {
         "cas": _STR_LIST, "names": _STR_LIST, "max_pct": {"type": "number", "minimum": 0},
         "per": {"const": "component"}, "where": _ITEM_FILTER, "max_exclusive": {"type": "boolean"},
         "in": {"type": "array", "items": {"enum": ["ingredients", "substances"]}, "minItems": 1}}},
+    "named_in_ingredients": {"type": "object", "additionalProperties": False, "required": ["table", "threshold_key"],
+                             "properties": {"table": {"type": "string"}, "sets": _STR_LIST,
+                                            "threshold_key": {"type": "string", "pattern": r"^[a-z0-9_]+$"}}},
     "phrases_absent": {"type": "object", "additionalProperties": False, "required": ["table", "in"], "properties": {
         "table": {"type": "string"}, "lists": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "in": {"type": "array", "items": {"type": "string", "pattern": _PATH}, "minItems": 1}}},

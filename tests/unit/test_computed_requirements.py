@@ -203,3 +203,22 @@ def test_small_concentrations_print_without_exponents():
     c = ctx({"substances": [{"name": "Benzo[a]pyrene", "cas": "50-32-8", "concentration_pct": 0.000051}]})
     out = check_substance_limit({"cas": ["50-32-8"], "max_pct": 0.00005}, c)
     assert "at 0.000051 %; it must be at most 0.00005 %" in out.problems[0]
+
+
+@pytest.mark.parametrize("pct,named,ok", [(0.001, None, True), (0.0011, None, False), (0.5, "LINALOOL", True), (0.5, "78-70-6", True)])
+def test_named_in_ingredients(pct, named, ok):
+    from compliance_engine.requirements import check_named_in_ingredients
+
+    table = DataTable("allergens", "A", ["https://x"], "2026-01-01",
+                      [{"name": "Linalool", "cas": ["78-70-6"], "set": "old", "leave_on_pct": 0.001},
+                       {"name": "Vanillin", "set": "new", "leave_on_pct": 0.001}], "x")
+    ingredients = [{"name": "Aqua"}]
+    if named:
+        ingredients.append({"cas": named, "name": "x"} if named[0].isdigit() else {"name": named})
+    c = ctx({"ingredients": ingredients, "substances": [{"name": "linalool", "concentration_pct": pct},
+                                                        {"name": "Vanillin", "concentration_pct": 1}]})
+    out = check_named_in_ingredients({"table": "allergens", "sets": ["old"], "threshold_key": "leave_on_pct"},
+                                     Context(c.unit, AS_OF, {"allergens": table}))
+    assert out.ok is ok
+    if not ok:
+        assert out.problems == ["Linalool at 0.0011 % (above 0.001 %) is not named in the ingredient list"]
