@@ -346,16 +346,21 @@ OWN_FR = {"marketplace": "own-site", "market": "FR", "fulfilment": "seller",
 
 
 @pytest.mark.parametrize("number,ok", [
-    ("FR234567AB012", True),     # FR + 11
-    ("FR234567AB01", False),     # FR + 10
-    ("FR234567AB0123", False),   # FR + 12
+    ("FR318457_05TQRZ", True),   # FR + 6 digits _ 2 digits + 4 letters, as IDUs appear on marketplaces
+    ("FR234567AB012", True),     # FR + 11 (the rulebook's pattern)
+    ("FR234567AB01", True),      # FR + 10: shortest accepted
+    ("FR234567AB01234", True),   # FR + 14: longest accepted
+    ("FR234567AB0123456", False), # FR + 15
+    ("FR234567AB0", False),      # FR + 9
+    ("FR23 4567 AB01", False),   # spaces
+    ("DE234567AB012", False),    # not French
 ])
 def test_fr_idu_format_is_a_warning(checker, number, ok):
     s = seller({"type": "epr-packaging", "country": "FR", "number": number})
     f = finding(checker, IDU, packaged(market="FR"), "FR", listing=OWN_FR, seller=s)
     assert f.status == ("pass" if ok else "fail")
     if not ok:
-        assert f.severity == "warning" and "usual format" in f.message
+        assert f.severity == "warning" and "plausible IDU format" in f.message
 
 
 @pytest.mark.parametrize("listing,severity", [
