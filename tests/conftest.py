@@ -48,3 +48,17 @@ def make_checker(tmp_path: Path, pack_text: str, name: str = "test.yaml", **kw):
 
 
 PRODUCT = {"kind": "Product", "sku": "P-1", "category": "electronics", "markets": ["DE"]}
+
+
+def assert_fail(f, severity="error", *words):
+    """A finding exists, failed at ``severity``, and its message carries every one of ``words``."""
+    assert f is not None, "expected a finding, got none"
+    assert f.status == "fail", f.message
+    assert f.severity == severity, f"{f.severity}: {f.message}"
+    for w in words:
+        assert w in f.message, f.message
+
+
+def assert_pass(f):
+    assert f is not None, "expected a finding, got none"
+    assert f.status == "pass", f.message

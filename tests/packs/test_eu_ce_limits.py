@@ -9,7 +9,7 @@ import copy
 import pytest
 
 from compliance_engine import Checker
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, assert_fail, assert_pass
 
 PACK = ["eu.ce"]
 CADMIUM, LEAD, MERCURY, CR6 = "7440-43-9", "7439-92-1", "7439-97-6", "18540-29-9"
@@ -58,19 +58,6 @@ def sub(cas, pct, component="housing", **extra):
 def rohs_product(*substances):
     return product("electronics.peripherals", electrical={"dc_input_v": 5}, documents=copy.deepcopy(ROHS_DOCS),
                    substances=[dict(s) for s in substances])
-
-
-def assert_fail(f, severity="error", *words):
-    assert f is not None, "expected a finding, got none"
-    assert f.status == "fail", f.message
-    assert f.severity == severity, f"{f.severity}: {f.message}"
-    for w in words:
-        assert w in f.message, f.message
-
-
-def assert_pass(f):
-    assert f is not None, "expected a finding, got none"
-    assert f.status == "pass", f.message
 
 
 # ------------------------------------------------------------------------------------------ LVD voltage scope

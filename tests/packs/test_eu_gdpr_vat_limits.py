@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from compliance_engine import Checker
-from tests.conftest import AS_OF, ROOT
+from tests.conftest import AS_OF, ROOT, assert_fail, assert_pass
 
 PACKS = ["eu.gdpr", "gb.gdpr", "eu.vat", "gb.vat"]
 EU = ROOT / "rulepacks" / "eu"
@@ -30,19 +30,6 @@ def run(checker, market, seller, listing=None, product=None, as_of=AS_OF):
     p = {"kind": "Product", "sku": "LIM-1", "category": "other", "markets": [market]}
     p.update(product or {})
     return {f.rule: f for f in checker.check(p, market, listing=listing, seller=seller, as_of=as_of)}
-
-
-def assert_fail(f, severity="error", *words):
-    assert f is not None, "expected a finding, got none"
-    assert f.status == "fail", f.message
-    assert f.severity == severity, f"{f.severity}: {f.message}"
-    for w in words:
-        assert w in f.message, f.message
-
-
-def assert_pass(f):
-    assert f is not None, "expected a finding, got none"
-    assert f.status == "pass", f.message
 
 
 def own_site(market, ships_from, amount=None, currency="EUR", consignment=None, **extra):
