@@ -221,8 +221,8 @@ def _registration_for(spec: dict, ctx: Context, target: str) -> Outcome:
             problems.append(f"{reg['type']} registration number {reg['number']} does not have the expected format "
                             f"({spec['number_matches']})")
             continue
-        if spec.get("holder_role") and (reg.get("holder") or {}).get("role") != spec["holder_role"]:
-            problems.append(f"{reg['type']} registration is not held by the {spec['holder_role']}")
+        if spec.get("holder_role") and (reg.get("holder") or {}).get("role") not in _list(spec["holder_role"]):
+            problems.append(f"{reg['type']} registration is not held by the {_join(_list(spec['holder_role']))}")
             continue
         why = _in_force_problem(reg, f"{reg['type']} registration {reg.get('number')}", ctx.as_of, None)
         if why:
@@ -243,7 +243,7 @@ def _registration_for(spec: dict, ctx: Context, target: str) -> Outcome:
     if spec.get("detail") and spec.get("for_each_country"):
         detail = f"{spec['detail']} ({target})"
     if spec.get("holder_role"):
-        detail += f", held by the {spec['holder_role']}"
+        detail += f", held by the {_join(_list(spec['holder_role']))}"
     return Outcome(False, missing_documents=[{"type": types[0], "kind": "registration", "detail": detail.strip(", ")}],
                    problems=problems, where=(ctx.unit.product_source, "registrations"))
 

@@ -70,7 +70,7 @@ _REQUIREMENT_KINDS = {
             "paths": {"type": "array", "items": {"type": "string", "pattern": _PATH}, "minItems": 1},
             "values": {"type": "array", "items": {"type": "string", "pattern": r"^[A-Z]{2}$"}, "minItems": 1},
             "within": {"type": "array", "items": {"type": "string", "pattern": _MARKET}, "minItems": 1}}},
-        "holder_role": {"type": "string"}, "max_age_days": {"type": "integer", "minimum": 1},
+        "holder_role": _STR_OR_LIST, "max_age_days": {"type": "integer", "minimum": 1},
         "number_matches": {"type": "string", "minLength": 1, "maxLength": 200},
         "level": {"enum": ["product", "seller", "any"]}, "detail": {"type": "string"}}},
     "field": {"type": "object", "additionalProperties": False, "required": ["path"],

@@ -532,3 +532,19 @@ def test_ppwr_representative_germany_needs_only_the_mandate_and_domestic_sellers
                   documents=[MANDATE])
     assert finding(checker, PPWR_AR, packaged(market="IT"), "IT", seller=held).status == "pass"
     assert finding(checker, PPWR_AR, packaged(market="IT"), "IT", seller=seller(established_in="IT")) is None
+
+
+@pytest.mark.parametrize("holder,ok", [
+    ({"role": "epr-authorised-representative", "name": "RAEE Rep S.r.l.", "country": "IT"}, True),
+    ({"role": "importer", "name": "Voltix Europe S.r.l.", "country": "IT"}, True),  # the importer is the producer in IT
+    (None, False),                                                                  # the CN seller itself
+])
+def test_weee_other_member_state_registration_holder(checker, holder, ok):
+    reg = {"type": "epr-weee", "country": "IT", "number": "IT24020000015873"}
+    if holder:
+        reg["holder"] = holder
+    p = packaged(market="IT", category="electronics.chargers", labelling={"marks": ["WEEE-bin"]}, electrical={"dc_input_v": 20})
+    f = finding(checker, "eu.epr.weee-registration-other-member-states", p, "IT", seller=seller(reg))
+    assert f.status == ("pass" if ok else "fail"), f.message
+    if not ok:
+        assert f.severity == "warning" and "authorised representative (Art 17) or the importer" in f.message
