@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -599,8 +600,16 @@ def check_named_in_ingredients(spec: dict, ctx: Context) -> Outcome:
 @lru_cache(maxsize=4096)
 def _phrase_regex(phrase: str) -> re.Pattern:
     """A phrase matched case-insensitively on word boundaries, any run of spaces between its words.
-    The phrase is escaped: pack text never becomes a pattern."""
-    words = [re.escape(w) for w in phrase.split()]
+    The phrase is escaped (pack text never becomes a pattern) except two tokens: a word ending in ``*``
+    matches any ending ("disinfect*"), and ``{n}`` matches a number ("SPF{n}", "lose {n} lbs")."""
+    words = []
+    for w in unicodedata.normalize("NFKC", phrase).split():
+        if w == "{n}":
+            words.append(r"\d+(?:[.,]\d+)?")
+        elif w.endswith("*") and len(w) > 1:
+            words.append(re.escape(w[:-1]) + r"\w*")
+        else:
+            words.append(re.escape(w).replace(re.escape("{n}"), r"\d+(?:[.,]\d+)?"))
     return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
 
 
@@ -658,7 +667,7 @@ def check_phrases_absent(spec: dict, ctx: Context) -> Outcome:
     where = None
     for shown, text, loc in _text_fields(ctx, spec["in"]):
         for name, phrase in phrases:
-            m = _phrase_regex(phrase).search(text)
+            m = _phrase_regex(phrase).search(unicodedata.normalize("NFKC", text))
             if m:
                 problems.append(f"\"{m.group(0)}\" ({name}) in {shown}")
                 fields.append(f"{shown}: \"{m.group(0)}\"")

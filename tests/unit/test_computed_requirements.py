@@ -222,3 +222,23 @@ def test_named_in_ingredients(pct, named, ok):
     assert out.ok is ok
     if not ok:
         assert out.problems == ["Linalool at 0.0011 % (above 0.001 %) is not named in the ingredient list"]
+
+
+@pytest.mark.parametrize("phrase,text,hit", [
+    ("disinfect*", "Disinfects surfaces", "Disinfects"),
+    ("disinfect*", "a disinfectant spray", "disinfectant"),
+    ("disinfect*", "redisinfect", None),
+    ("SPF{n}", "Day cream SPF30 for all", "SPF30"),
+    ("SPF {n}", "with SPF 50+ protection", "SPF 50"),
+    ("lose {n} lbs", "Lose 10 lbs in a week", "Lose 10 lbs"),
+    ("Made in U.S.A.", "proudly MADE IN U.S.A. today", "MADE IN U.S.A."),
+    ("made in usa", "Ｍａｄｅ in USA", "Made in USA"),  # full-width letters normalised (NFKC)
+    ("{n}", "no digits here", None),
+])
+def test_phrase_tokens(phrase, text, hit):
+    table = DataTable("phrases", "t", ["https://x"], "2026-01-01", {"list": [phrase]}, "x")
+    c = ctx({"claims": [{"text": text}]})
+    out = check_phrases_absent({"table": "phrases", "in": ["product.claims[].text"]}, Context(c.unit, AS_OF, {"phrases": table}))
+    assert out.ok is (hit is None)
+    if hit:
+        assert out.problems == [f'"{hit}" (list) in claims[0].text']
