@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .packs.compiler import CompiledPacks, RulesetDefinition, compile_packs
-from .packs.conditions import Atom, UnitView, compare_holds, item_keys, path_values, value_class
+from .packs.conditions import Atom, UnitView, compare_holds, item_keys, value_class
 from .packs.loader import PackSet
 
 _lock = threading.RLock()
@@ -57,6 +57,39 @@ def _json(value: Any) -> str:
     raise EngineError(f"unsupported value {value!r}")  # pragma: no cover
 
 
+_MISSING = object()
+
+
+def _render_value(key: tuple, path, view: UnitView) -> str | None:
+    """The JSON text of one fact property for a unit (None: the property is left out). The same source key
+    renders the same text in every ruleset, so a unit's values are rendered once (``view.rendered``)."""
+    kind = key[0]
+    if kind == "market":
+        return _json(view.market)
+    if kind == "asof":
+        d = view.as_of
+        return str(d.year * 10000 + d.month * 100 + d.day)
+    if kind == "cmp":
+        return "true" if compare_holds(Atom(path, key[3], key[4], key[2]), view) else None
+    if kind == "has":
+        return "true" if (view.listing if key[1] == "listing" else view.seller) is not None else None
+    if kind == "item":
+        values = item_keys(path, key[2], view)
+        return _json(values) if values else None
+    values = view.values(path)
+    default = key[2]
+    if not values and default is not None:
+        values = list(default) if isinstance(default, list) else [default]
+    if kind == "under":
+        level = key[3]
+        values = [".".join(v.split(".")[:level]) for v in values if isinstance(v, str) and v.count(".") + 1 >= level]
+    elif key[3] != "any":
+        values = [v for v in values if value_class(v) == key[3]]
+    else:
+        values = [v for v in values if isinstance(v, (str, int, float, bool))] or ([True] if values else [])
+    return _json(values) if values else None
+
+
 class CompiledRuleset:
     def __init__(self, rd: RulesetDefinition):
         import durable_rules_engine
@@ -70,42 +103,17 @@ class CompiledRuleset:
 
     def fact_json(self, view: UnitView) -> str:
         parts = [self._header]
+        rendered = view.rendered
         for key, (prop, path) in self.rd.sources.items():
-            kind = key[0]
-            if kind == "market":
-                parts.append(f'"{prop}":{_json(view.market)}')
-            elif kind == "asof":
-                d = view.as_of
-                parts.append(f'"{prop}":{d.year * 10000 + d.month * 100 + d.day}')
-            elif kind == "cmp":
-                if compare_holds(Atom(path, key[3], key[4], key[2]), view):
-                    parts.append(f'"{prop}":true')
-            elif kind == "has":
-                if (view.listing if key[1] == "listing" else view.seller) is not None:
-                    parts.append(f'"{prop}":true')
-            elif kind == "fact":
+            if key[0] == "fact":  # facts grow between derivation layers: never cached
                 if key[1] in view.facts:
                     parts.append(f'"{prop}":true')
-            elif kind == "item":
-                values = item_keys(path, key[2], view)
-                if values:
-                    parts.append(f'"{prop}":{_json(values)}')
-            else:
-                values = path_values(path, view.root(path.root))
-                default = key[2]
-                if not values and default is not None:
-                    values = list(default) if isinstance(default, list) else [default]
-                if kind == "under":
-                    level = key[3]
-                    values = [".".join(v.split(".")[:level]) for v in values
-                              if isinstance(v, str) and v.count(".") + 1 >= level]
-                elif key[3] != "any":
-                    values = [v for v in values if value_class(v) == key[3]]
-                else:
-                    values = [v for v in values if isinstance(v, (str, int, float, bool))] or (
-                        [True] if values else [])
-                if values:
-                    parts.append(f'"{prop}":{_json(values)}')
+                continue
+            value = rendered.get(key, _MISSING)
+            if value is _MISSING:
+                value = rendered[key] = _render_value(key, path, view)
+            if value is not None:
+                parts.append(f'"{prop}":{value}')
         return "{" + ",".join(parts) + "}"
 
     def fire(self, view: UnitView) -> set[str]:
@@ -122,15 +130,26 @@ class CompiledRuleset:
                 raise EngineError("durable-rules reports the fact as already observed (state leaked)")
             result = core.start_action_for_state(self.handle, state)
             if result:
-                fired.update(json.loads(result[1]))
+                fired.add(_rule_name(result[1]))
                 while True:
                     nxt = core.complete_and_start_action(self.handle, state)
                     if not nxt:
                         break
-                    fired.update(json.loads(nxt))
+                    fired.add(_rule_name(nxt))
         finally:
             core.retract_fact(self.handle, fact)
         return fired
+
+
+def _rule_name(action: str) -> str:
+    """The fired rule's name from an action document ``{"<name>": {"m": {...the fact...}}}``. Names are
+    synthetic (letters and digits, see NameAllocator), so the first key is read without parsing the fact."""
+    if action.startswith('{"'):
+        end = action.find('"', 2)
+        if end > 2 and action[end + 1:end + 2] == ":":
+            return action[2:end]
+    (name,) = json.loads(action)  # pragma: no cover - durable-rules always writes the form above
+    return name
 
 
 @dataclass
@@ -147,7 +166,8 @@ class Engine:
         self.packset = packset
         compiled: CompiledPacks = compile_packs(packset, prefix=f"ce{next(_names)}_{packset.digest}")
         self.compiled = compiled
-        self.derive = CompiledRuleset(compiled.derive) if compiled.derive.definition else None
+        self.derive = [CompiledRuleset(layer) for layer in compiled.derive if layer.definition]
+        self.derive_fixpoint = compiled.derive_fixpoint
         self.groups = [CompiledRuleset(g) for g in compiled.groups if g.definition]
         self._rules = {r.id: r for r in packset.rules}
         self._lock = threading.Lock()
@@ -155,6 +175,7 @@ class Engine:
     def evaluate(self, view: UnitView, as_of: dt.date) -> Evaluation:
         with self._lock:
             view.as_of = as_of
+            view.rendered = {}
             facts = self._derive(view, as_of)
             view.facts = facts
             rules: set[str] = set()
@@ -168,22 +189,23 @@ class Engine:
             return Evaluation(facts, rules, reqs)
 
     def _derive(self, view: UnitView, as_of: dt.date) -> set[str]:
+        """Derived facts: each layer once, in order (a layer reads only earlier layers' facts); a cyclic
+        last layer is repeated until it adds nothing (derivation is monotone, so this ends)."""
         facts: set[str] = set()
-        if self.derive is None:
-            return facts
-        targets = self.derive.rd.targets
-        for _ in range(len(targets) + 1):
-            view.facts = facts
-            new = set()
-            for name in self.derive.fire(view):
-                t = targets[name]
-                if t.rule_id is not None and not self._rules[t.rule_id].in_force(as_of):
-                    continue
-                new.add(t.key)
-            if new <= facts:
-                return facts
-            facts = facts | new
-        return facts  # pragma: no cover - monotone derivation reaches a fixpoint before this
+        for i, layer in enumerate(self.derive):
+            last = i == len(self.derive) - 1
+            for _ in range(len(layer.rd.targets) + 1 if (last and self.derive_fixpoint) else 1):
+                view.facts = facts
+                new = set()
+                for name in layer.fire(view):
+                    t = layer.rd.targets[name]
+                    if t.rule_id is not None and not self._rules[t.rule_id].in_force(as_of):
+                        continue
+                    new.add(t.key)
+                if new <= facts:
+                    break
+                facts = facts | new
+        return facts
 
 
 def engine_for(packset: PackSet) -> Engine:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .conditions import COMPARE_OPS, TRUE, Atom, Cond, Fact, FieldPath, Has, Market, Since, item_combinations, to_dnf
+from .conditions import COMPARE_OPS, TRUE, Atom, Cond, Fact, FieldPath, Has, Market, Since, facts_used, item_combinations, to_dnf
 from .loader import PackSet
 
 BUCKET = 32
@@ -212,8 +212,37 @@ def _none_equal(p: str, values: list) -> dict:
 
 @dataclass
 class CompiledPacks:
-    derive: RulesetDefinition
+    derive: list[RulesetDefinition]  # layers, each read after the facts of the layers before it
     groups: list[RulesetDefinition]
+    derive_fixpoint: bool = False  # the last layer derives facts it also reads: run it to a fixpoint
+
+
+def _derive_layers(entries: list[tuple[Cond, Target]]) -> tuple[list[list[tuple[Cond, Target]]], bool]:
+    """Order derivations in layers: a layer reads only facts derived by earlier layers, so each layer is
+    asserted once per unit. Derivations in a cycle (a fact that feeds its own derivation) form one last
+    layer that the engine runs to a fixpoint."""
+    producers: dict[str, list[int]] = {}
+    for i, (_, t) in enumerate(entries):
+        producers.setdefault(t.key, []).append(i)
+    level: dict[int, int] = {}
+    remaining = set(range(len(entries)))
+    while remaining:
+        ready = []
+        for i in sorted(remaining):
+            needs = [j for f in facts_used(entries[i][0]) for j in producers.get(f, [])]
+            if all(j in level for j in needs):
+                ready.append((i, 1 + max((level[j] for j in needs), default=-1)))
+        if not ready:
+            break
+        for i, lv in ready:
+            level[i] = lv
+            remaining.discard(i)
+    layers: list[list[tuple[Cond, Target]]] = [[] for _ in range(max(level.values(), default=-1) + 1)]
+    for i, lv in sorted(level.items()):
+        layers[lv].append(entries[i])
+    if remaining:
+        layers.append([entries[i] for i in sorted(remaining)])
+    return [layer for layer in layers if layer], bool(remaining)
 
 
 def _fill(b: "_Builder", packs: list) -> "_Builder":
@@ -237,13 +266,15 @@ def _group(name: str, markets: tuple[str, ...], packs: list) -> RulesetDefinitio
 
 def compile_packs(packset: PackSet, prefix: str = "ce") -> CompiledPacks:
     """Compile a pack set into one derivation ruleset and one check ruleset per market group."""
-    derive = _Builder(f"{prefix}_derive", None)
-    for p in packset.packs:
-        for d in p.derives:
-            derive.add(d.when, Target("derive", d.fact))
-        for r in p.rules:
-            if r.derive:
-                derive.add(r.condition, Target("derive", r.derive, r.id))
+    entries = [(d.when, Target("derive", d.fact)) for p in packset.packs for d in p.derives]
+    entries += [(r.condition, Target("derive", r.derive, r.id)) for p in packset.packs for r in p.rules if r.derive]
+    layers, cyclic = _derive_layers(entries)
+    derive = []
+    for i, layer in enumerate(layers):
+        b = _Builder(f"{prefix}_derive{i}", None)
+        for cond, target in layer:
+            b.add(cond, target)
+        derive.append(b.build())
     groups: dict[tuple[str, ...], list] = {}
     for p in packset.packs:
         groups.setdefault(tuple(sorted(p.markets)), []).append(p)
@@ -258,4 +289,4 @@ def compile_packs(packset: PackSet, prefix: str = "ce") -> CompiledPacks:
                 chunk = []
             chunk.append(p)
         built.append(_group(f"{prefix}_g{len(built)}", markets, chunk))
-    return CompiledPacks(derive.build(), built)
+    return CompiledPacks(derive, built, cyclic)

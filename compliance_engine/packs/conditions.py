@@ -276,7 +276,7 @@ def negated_facts(cond: Cond, negated: bool = False) -> set[str]:
 class UnitView:
     """What conditions read of a check unit: product, listing and seller data, market, derived facts."""
 
-    __slots__ = ("product", "listing", "seller", "market", "facts", "as_of")
+    __slots__ = ("product", "listing", "seller", "market", "facts", "as_of", "_values", "rendered")
 
     def __init__(self, product: dict, market: str, listing: dict | None, seller: dict | None, facts: set[str] | None = None,
                  as_of: dt.date | None = None):
@@ -286,6 +286,15 @@ class UnitView:
         self.market = market
         self.facts = facts if facts is not None else set()
         self.as_of = as_of or dt.date.today()
+        self._values: dict[FieldPath, list[Any]] = {}
+        self.rendered: dict[tuple, str | None] = {}  # the engine's rendered fact properties, per source key
+
+    def values(self, path: FieldPath) -> list[Any]:
+        """path_values of the unit, computed once per view (the unit's data does not change while it is checked)."""
+        v = self._values.get(path)
+        if v is None:
+            v = self._values[path] = path_values(path, self.root(path.root))
+        return v
 
     def root(self, name: str) -> dict | None:
         return self.product if name == "product" else self.listing if name == "listing" else self.seller
@@ -314,7 +323,7 @@ def item_combinations(value: tuple) -> list[str]:
 
 
 def atom_items(atom_path: FieldPath, default: Any, view: UnitView) -> list[Any]:
-    values = path_values(atom_path, view.root(atom_path.root))
+    values = view.values(atom_path)
     if not values and default is not None:
         values = list(default) if isinstance(default, list) else [default]
     return values

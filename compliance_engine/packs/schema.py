@@ -101,12 +101,13 @@ _REQUIREMENT_KINDS = {
                         "anyOf": [{"required": ["cas"]}, {"required": ["names"]}], "properties": {
         "cas": _STR_LIST, "names": _STR_LIST, "max_pct": {"type": "number", "minimum": 0},
         "max_exclusive": {"type": "boolean"}, "key": {"type": "string", "pattern": r"^[a-z0-9_]+$"},
-        "where": _ITEM_FILTER,
+        "where": _ITEM_FILTER, "exempt_if": {"type": "array", "items": {"type": "string", "pattern": r"^[a-z0-9_]+$"}, "minItems": 1},
         "in": {"type": "array", "items": {"enum": ["ingredients", "substances"]}, "minItems": 1}}},
     "substance_sum": {"type": "object", "additionalProperties": False, "required": ["max_pct"],
                       "anyOf": [{"required": ["cas"]}, {"required": ["names"]}], "properties": {
         "cas": _STR_LIST, "names": _STR_LIST, "max_pct": {"type": "number", "minimum": 0},
         "per": {"const": "component"}, "where": _ITEM_FILTER, "max_exclusive": {"type": "boolean"},
+        "exempt_if": {"type": "array", "items": {"type": "string", "pattern": r"^[a-z0-9_]+$"}, "minItems": 1},
         "in": {"type": "array", "items": {"enum": ["ingredients", "substances"]}, "minItems": 1}}},
     "named_in_ingredients": {"type": "object", "additionalProperties": False, "required": ["table", "threshold_key"],
                              "properties": {"table": {"type": "string"}, "sets": _STR_LIST,

@@ -101,7 +101,7 @@ def test_compiled_shipped_packs_have_no_hash_collisions():
     from compliance_engine.packs.loader import load_packs
 
     compiled = compile_packs(load_packs())
-    for rd in [compiled.derive, *compiled.groups]:
+    for rd in [*compiled.derive, *compiled.groups]:
         names = list(rd.definition) + [p for p, _ in rd.sources.values()] + rd.buckets + ["sid", "id", "t"]
         hashes = [fnv1a32(n) for n in names]
         assert len(set(hashes)) == len(hashes), rd.name

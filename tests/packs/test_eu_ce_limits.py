@@ -115,7 +115,7 @@ def test_rohs_annex_ii_limits(checker, cas, pct, ok):
     else:
         limit = "0.01" if cas == CADMIUM else "0.1"
         assert_fail(f, "error", "RoHS")
-        assert any(f"greater than the maximum of {limit}" in m for m in f.missing_fields), f.missing_fields
+        assert any(f"(limit: at most {limit} %)" in m for m in f.missing_fields), f.missing_fields
 
 
 def test_rohs_matches_by_name_when_cas_is_absent(checker):

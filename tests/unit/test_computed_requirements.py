@@ -242,3 +242,12 @@ def test_phrase_tokens(phrase, text, hit):
     assert out.ok is (hit is None)
     if hit:
         assert out.problems == [f'"{hit}" (list) in claims[0].text']
+
+
+def test_substance_limit_skips_items_naming_an_exemption():
+    items = [{"name": "Lead", "cas": "7439-92-1", "component": "solder", "concentration_pct": 3.5, "rohs_exemption": "7(a)"},
+             {"name": "Lead", "cas": "7439-92-1", "component": "housing", "concentration_pct": 0.2}]
+    out = check_substance_limit({"cas": ["7439-92-1"], "max_pct": 0.1, "exempt_if": ["rohs_exemption"]}, ctx({"substances": items}))
+    assert not out.ok and len(out.problems) == 1 and out.problems[0].startswith("substances[1]")
+    items[1]["rohs_exemption"] = "6(c)"
+    assert check_substance_limit({"cas": ["7439-92-1"], "max_pct": 0.1, "exempt_if": ["rohs_exemption"]}, ctx({"substances": items})).ok
