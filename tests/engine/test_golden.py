@@ -45,6 +45,7 @@ EVERY_OPERATOR = pack_yaml("eu.ops", "".join([
     rule_yaml("eu.ops.has", "{any: [{has: listing}, {not: {has: seller}}]}"),
     rule_yaml("eu.ops.facts", "{all: [{fact: f-radio}, {not: {fact: f-chained}}]}"),
     rule_yaml("eu.ops.chained", "{fact: f-chained}"),
+    rule_yaml("eu.ops.cycle", "{all: [{fact: f-cycle-a}, {fact: f-cycle-b}]}"),
     rule_yaml("eu.ops.nested", "{not: {all: [{field: seller.established_in, equals: CN}, {any: [{field: product.age_grade.min_years, lt: 3}, {not: {field: product.labelling.languages, contains: de}}]}]}}"),
     rule_yaml("eu.ops.derives", "{field: product.electrical.battery.watt_hours, gte: 50}", extra="    derive: f-big-battery"),
     rule_yaml("eu.ops.req-when", None,
@@ -52,7 +53,10 @@ EVERY_OPERATOR = pack_yaml("eu.ops", "".join([
               "{field: {path: product.brand, exists: true}, when: {not: {field: product.category, under: toys}}}]"),
 ]), markets="[EU, XI, GB, US, SEA]", derive=(
     "  - {fact: f-radio, when: {any: [{field: product.electrical.radio.bluetooth, equals: true}, {field: product.electrical.radio.wifi, equals: true}]}}\n"
-    "  - {fact: f-chained, when: {all: [{fact: f-radio}, {fact: f-big-battery}]}}\n"))
+    "  - {fact: f-chained, when: {all: [{fact: f-radio}, {fact: f-big-battery}]}}\n"
+    # a cycle: each of the two facts can start the other (the engine runs that layer to a fixpoint)
+    "  - {fact: f-cycle-a, when: {any: [{field: product.labelling.marks, contains: CE}, {fact: f-cycle-b}]}}\n"
+    "  - {fact: f-cycle-b, when: {any: [{field: product.brand, exists: true}, {fact: f-cycle-a}]}}\n"))
 
 
 def _compare(packset, n: int, seed: int) -> int:
@@ -80,3 +84,16 @@ def test_golden_shipped_packs():
     packset = load_packs()
     applied = _compare(packset, 3000, seed=2)
     assert applied > 500
+
+
+def test_derivations_are_compiled_in_layers_with_a_fixpoint_only_for_cycles(tmp_path):
+    from compliance_engine.packs.compiler import compile_packs
+
+    checker = make_checker(tmp_path, EVERY_OPERATOR)
+    compiled = compile_packs(checker.packset)
+    targets = [sorted({t.key for t in layer.targets.values()}) for layer in compiled.derive]
+    # f-radio and f-big-battery read fields only; f-chained reads both; the cycle comes last
+    assert targets == [["f-big-battery", "f-radio"], ["f-chained"], ["f-cycle-a", "f-cycle-b"]]
+    assert compiled.derive_fixpoint
+    shipped = compile_packs(load_packs())
+    assert not shipped.derive_fixpoint  # the shipped packs need no fixpoint: each layer is asserted once
