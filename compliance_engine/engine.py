@@ -166,8 +166,8 @@ class Engine:
         self.packset = packset
         compiled: CompiledPacks = compile_packs(packset, prefix=f"ce{next(_names)}_{packset.digest}")
         self.compiled = compiled
-        self.derive = [CompiledRuleset(layer) for layer in compiled.derive if layer.definition]
-        self.derive_fixpoint = compiled.derive_fixpoint
+        self.derive = [CompiledRuleset(layer) for layer in compiled.derive]
+        self.cycle_from = compiled.cycle_from
         self.groups = [CompiledRuleset(g) for g in compiled.groups if g.definition]
         self._rules = {r.id: r for r in packset.rules}
         self._lock = threading.Lock()
@@ -189,23 +189,31 @@ class Engine:
             return Evaluation(facts, rules, reqs)
 
     def _derive(self, view: UnitView, as_of: dt.date) -> set[str]:
-        """Derived facts: each layer once, in order (a layer reads only earlier layers' facts); a cyclic
-        last layer is repeated until it adds nothing (derivation is monotone, so this ends)."""
+        """Derived facts: each ruleset once, in layer order (a ruleset reads only earlier rulesets' facts);
+        the rulesets of a cycle are repeated together until they add nothing (derivation is monotone)."""
         facts: set[str] = set()
-        for i, layer in enumerate(self.derive):
-            last = i == len(self.derive) - 1
-            for _ in range(len(layer.rd.targets) + 1 if (last and self.derive_fixpoint) else 1):
-                view.facts = facts
-                new = set()
-                for name in layer.fire(view):
-                    t = layer.rd.targets[name]
-                    if t.rule_id is not None and not self._rules[t.rule_id].in_force(as_of):
-                        continue
-                    new.add(t.key)
+        straight = self.derive if self.cycle_from is None else self.derive[:self.cycle_from]
+        for layer in straight:
+            facts |= self._fire_derive(layer, view, facts, as_of)
+        if self.cycle_from is not None:
+            cycle = self.derive[self.cycle_from:]
+            for _ in range(sum(len(c.rd.targets) for c in cycle) + 1):
+                new: set[str] = set()
+                for layer in cycle:
+                    new |= self._fire_derive(layer, view, facts | new, as_of)
                 if new <= facts:
                     break
                 facts = facts | new
         return facts
+
+    def _fire_derive(self, layer: CompiledRuleset, view: UnitView, facts: set[str], as_of: dt.date) -> set[str]:
+        view.facts = facts
+        out = set()
+        for name in layer.fire(view):
+            t = layer.rd.targets[name]
+            if t.rule_id is None or self._rules[t.rule_id].in_force(as_of):
+                out.add(t.key)
+        return out
 
 
 def engine_for(packset: PackSet) -> Engine:

@@ -499,8 +499,8 @@ def _filtered_items(spec: dict, ctx: Context):
             continue
         if any(item.get(k) not in allowed for k, allowed in where.items()):
             continue
-        if any(not is_absent(item.get(k)) for k in spec.get("exempt_if") or ()):
-            continue  # the item names an exemption (e.g. substances[].rohs_exemption)
+        if any(not is_absent(item.get(k)) and item.get(k) is not False for k in spec.get("exempt_if") or ()):
+            continue  # the item names an exemption (rohs_exemption: "7(a)") or is flagged (inaccessible: true)
         value_key = key or ("percent" if path.startswith("ingredients") else "concentration_pct")
         value = item.get(key) if key else pct
         yield path, item, (value if is_number(value) else None), value_key

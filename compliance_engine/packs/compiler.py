@@ -212,9 +212,13 @@ def _none_equal(p: str, values: list) -> dict:
 
 @dataclass
 class CompiledPacks:
-    derive: list[RulesetDefinition]  # layers, each read after the facts of the layers before it
+    derive: list[RulesetDefinition]  # in layer order: each reads only facts of the rulesets before it
     groups: list[RulesetDefinition]
-    derive_fixpoint: bool = False  # the last layer derives facts it also reads: run it to a fixpoint
+    cycle_from: int | None = None  # derive[cycle_from:] derive facts they also read: run them to a fixpoint
+
+    @property
+    def derive_fixpoint(self) -> bool:
+        return self.cycle_from is not None
 
 
 def _derive_layers(entries: list[tuple[Cond, Target]]) -> tuple[list[list[tuple[Cond, Target]]], bool]:
@@ -245,36 +249,62 @@ def _derive_layers(entries: list[tuple[Cond, Target]]) -> tuple[list[list[tuple[
     return [layer for layer in layers if layer], bool(remaining)
 
 
-def _fill(b: "_Builder", packs: list) -> "_Builder":
+Entry = tuple[Cond, Target]
+
+
+def _pack_entries(packs: list) -> list[Entry]:
+    """A pack's conditions for a check ruleset: rule applicability and requirement `when`s."""
+    out: list[Entry] = []
     for p in packs:
         for r in p.rules:
-            b.add(r.condition, Target("rule", r.id))
-            for q in r.all_requirements():
-                if q.when is not TRUE:
-                    b.add(q.when, Target("req", q.key, r.id))
-    return b
+            out.append((r.condition, Target("rule", r.id)))
+            out += [(q.when, Target("req", q.key, r.id)) for q in r.all_requirements() if q.when is not TRUE]
+    return out
 
 
-def _props_needed(packs: list) -> int:
-    b = _fill(_Builder("count", None), packs)
-    return len(b.sources) + -(-len(b.conjunctions) // BUCKET) + 3
+def _chunks(units: list[list[Entry]]) -> list[list[Entry]]:
+    """Group units of entries (a pack, or one derivation) into as few rulesets as the property limit allows,
+    in order: a unit's properties are counted once on a scratch builder, then units are added while the union
+    of properties (plus one bucket property per 32 conjunctions) stays within MAX_PROPERTIES."""
+    out: list[list[Entry]] = []
+    props: set = set()
+    conjunctions = 0
+    for unit in units:
+        scratch = _Builder("count", None)
+        for cond, target in unit:
+            scratch.add(cond, target)
+        keys, n = set(scratch.sources), len(scratch.conjunctions)
+        if out and len(props | keys) + -(-(conjunctions + n) // BUCKET) + 3 > MAX_PROPERTIES:
+            out.append([])
+            props, conjunctions = set(), 0
+        if not out:
+            out.append([])
+        out[-1].extend(unit)
+        props |= keys
+        conjunctions += n
+    return out
 
 
-def _group(name: str, markets: tuple[str, ...], packs: list) -> RulesetDefinition:
-    return _fill(_Builder(name, frozenset(markets)), packs).build()
+def _ruleset(name: str, markets: frozenset[str] | None, entries: list[Entry]) -> RulesetDefinition:
+    b = _Builder(name, markets)
+    for cond, target in entries:
+        b.add(cond, target)
+    return b.build()
 
 
 def compile_packs(packset: PackSet, prefix: str = "ce") -> CompiledPacks:
-    """Compile a pack set into one derivation ruleset and one check ruleset per market group."""
+    """Compile a pack set into derivation rulesets (in layers) and check rulesets per group of packs with the
+    same markets, each split where a durable fact would need more than MAX_PROPERTIES properties."""
     entries = [(d.when, Target("derive", d.fact)) for p in packset.packs for d in p.derives]
     entries += [(r.condition, Target("derive", r.derive, r.id)) for p in packset.packs for r in p.rules if r.derive]
     layers, cyclic = _derive_layers(entries)
-    derive = []
+    derive: list[RulesetDefinition] = []
+    cycle_from = None
     for i, layer in enumerate(layers):
-        b = _Builder(f"{prefix}_derive{i}", None)
-        for cond, target in layer:
-            b.add(cond, target)
-        derive.append(b.build())
+        if cyclic and i == len(layers) - 1:
+            cycle_from = len(derive)
+        for chunk in _chunks([[e] for e in layer]):
+            derive.append(_ruleset(f"{prefix}_d{len(derive)}", None, chunk))
     groups: dict[tuple[str, ...], list] = {}
     for p in packset.packs:
         groups.setdefault(tuple(sorted(p.markets)), []).append(p)
@@ -282,11 +312,6 @@ def compile_packs(packset: PackSet, prefix: str = "ce") -> CompiledPacks:
     for markets, packs in sorted(groups.items(), key=lambda kv: kv[1][0].id):
         # Packs with the same markets share a ruleset (one assert per unit) until its fact would need more
         # properties than durable-rules allows; then the next ruleset starts.
-        chunk: list = []
-        for p in packs:
-            if chunk and _props_needed(chunk + [p]) > MAX_PROPERTIES:
-                built.append(_group(f"{prefix}_g{len(built)}", markets, chunk))
-                chunk = []
-            chunk.append(p)
-        built.append(_group(f"{prefix}_g{len(built)}", markets, chunk))
-    return CompiledPacks(derive, built, cyclic)
+        for chunk in _chunks([_pack_entries([p]) for p in packs]):
+            built.append(_ruleset(f"{prefix}_g{len(built)}", frozenset(markets), chunk))
+    return CompiledPacks(derive, built, cycle_from)

@@ -176,7 +176,10 @@ def test_5000_generated_units_through_check_paths(tmp_path):
     report = Checker(as_of="2026-11-24").check_paths([tmp_path])
     s = report.summary()
     assert s["checked"] == 5000 and s["errors"] == 0
-    fails = {(r.sku, f.rule) for r in report.results for f in r.findings if f.status == "fail"}
-    # only the toys (non-EU manufacturer, no EU operator) fail, and each of them in both EU markets
-    assert {sku for sku, _ in fails} == {f"GEN-{i:04d}" for i in range(0, 1250, 2)}
-    assert all(not f for r in report.results if int(r.sku[4:]) % 2 for f in [r.findings])
+    assert len(report.results) == 5000
+    # in the EU markets only the toys (non-EU manufacturer, no EU operator) fail, each in both markets
+    toys = {f"GEN-{i:04d}" for i in range(0, 1250, 2)}
+    for market in ("DE", "FR"):
+        eu_fails = {r.sku for r in report.results if r.market == market for f in r.findings if f.status == "fail"}
+        assert eu_fails == toys, market
+    assert all(not r.findings for r in report.results if r.sku not in toys and r.market in ("DE", "FR", "SG"))

@@ -251,3 +251,12 @@ def test_substance_limit_skips_items_naming_an_exemption():
     assert not out.ok and len(out.problems) == 1 and out.problems[0].startswith("substances[1]")
     items[1]["rohs_exemption"] = "6(c)"
     assert check_substance_limit({"cas": ["7439-92-1"], "max_pct": 0.1, "exempt_if": ["rohs_exemption"]}, ctx({"substances": items})).ok
+
+
+@pytest.mark.parametrize("flag,ok", [(True, True), (False, False), (None, False)])
+def test_exempt_if_a_flag_is_true(flag, ok):
+    item = {"name": "Lead", "cas": "7439-92-1", "concentration_pct": 0.02}
+    if flag is not None:
+        item["inaccessible"] = flag
+    out = check_substance_limit({"cas": ["7439-92-1"], "max_pct": 0.01, "exempt_if": ["inaccessible"]}, ctx({"substances": [item]}))
+    assert out.ok is ok
