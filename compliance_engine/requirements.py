@@ -660,11 +660,27 @@ def _shown_item(ctx: Context, fp: FieldPath, inner: str) -> str:
     return inner
 
 
+def expand_phrase_list(entries: dict, name: str, seen: tuple[str, ...] = ()) -> list[str]:
+    """The phrases of a lexicon list; an item "@other" includes list `other` (slices are written once and
+    included by the broader lists). Raises ValueError on an unknown list or an include cycle."""
+    if name not in entries:
+        raise ValueError(f"no phrase list '{name}'")
+    if name in seen:
+        raise ValueError(f"phrase lists include each other: {' -> '.join(seen + (name,))}")
+    out: list[str] = []
+    for p in _list(entries[name]):
+        text = str(p)
+        for q in (expand_phrase_list(entries, text[1:], seen + (name,)) if text.startswith("@") else [text]):
+            if q not in out:
+                out.append(q)
+    return out
+
+
 def check_phrases_absent(spec: dict, ctx: Context) -> Outcome:
     table = ctx.tables[spec["table"]]
     entries = table.entries if isinstance(table.entries, dict) else {}
     lists = spec.get("lists") or sorted(entries)
-    phrases = [(name, str(p)) for name in lists for p in _list(entries.get(name))]
+    phrases = [(name, p) for name in lists for p in expand_phrase_list(entries, name)]
     problems, fields = [], []
     where = None
     for shown, text, loc in _text_fields(ctx, spec["in"]):

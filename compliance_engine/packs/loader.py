@@ -240,6 +240,17 @@ def _requirement(spec: dict, where: str, index: int, tables: dict[str, DataTable
         children = [_requirement(q, f"{where}.{kind}[{j}]", j, tables, f"{key}.{j}") for j, q in enumerate(body)]
     if kind in TABLE_KINDS and body["table"] not in tables:
         raise ValueError(f"{where}.{kind}.table: no data table '{body['table']}' in the pack's data: section")
+    if kind == "phrases_absent":
+        from ..requirements import expand_phrase_list
+
+        entries = tables[body["table"]].entries
+        if not isinstance(entries, dict):
+            raise ValueError(f"{where}.phrases_absent.table: '{body['table']}' is not a mapping of phrase lists")
+        for name in body.get("lists") or sorted(entries):
+            try:
+                expand_phrase_list(entries, name)
+            except ValueError as exc:
+                raise ValueError(f"{where}.phrases_absent.lists: {exc} in table '{body['table']}'") from None
     pattern = body.get("matches") if kind == "field" else body.get("number_matches") if kind == "registration" else None
     if pattern is not None:
         try:

@@ -260,3 +260,24 @@ def test_exempt_if_a_flag_is_true(flag, ok):
         item["inaccessible"] = flag
     out = check_substance_limit({"cas": ["7439-92-1"], "max_pct": 0.01, "exempt_if": ["inaccessible"]}, ctx({"substances": [item]}))
     assert out.ok is ok
+
+
+def test_phrase_lists_include_other_lists_and_bad_references_fail_at_load(tmp_path):
+    from compliance_engine.errors import PackError
+    from tests.conftest import make_checker, pack_yaml, rule_yaml, write
+
+    table = DataTable("phrases", "t", ["https://x"], "2026-01-01",
+                      {"fda-approved": ["FDA approved"], "fda-status": ["@fda-approved", "FDA registered"]}, "x")
+    c = ctx({"claims": [{"text": "FDA approved and FDA registered"}]})
+    out = check_phrases_absent({"table": "phrases", "in": ["product.claims[].text"], "lists": ["fda-status"]},
+                               Context(c.unit, AS_OF, {"phrases": table}))
+    assert out.problems == ['"FDA approved" (fda-status) in claims[0].text', '"FDA registered" (fda-status) in claims[0].text']
+    write(tmp_path / "packs" / "data" / "p.yaml", "table: p\ntitle: P\nsource: https://example.org/p\nas_of: 2026-01-01\n"
+          "entries:\n  a: ['@b']\n  b: ['@a']\n  c: ['@missing']\n")
+    for lists, text in ((["a"], "phrase lists include each other: a -> b -> a"), (["c"], "no phrase list 'missing'"),
+                        (["zz"], "no phrase list 'zz'")):
+        pack = pack_yaml("eu.t", rule_yaml("eu.t.claims", requires=f"[{{phrases_absent: {{table: p, lists: {lists}, in: [listing.title]}}}}]"),
+                         extra="data: {p: data/p.yaml}\n")
+        with pytest.raises(PackError) as exc:
+            make_checker(tmp_path, pack)
+        assert text in str(exc.value), str(exc.value)
