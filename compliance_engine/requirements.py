@@ -599,20 +599,43 @@ def check_named_in_ingredients(spec: dict, ctx: Context) -> Outcome:
 # ----------------------------------------------------------------------------- claims (phrase lexicons)
 
 
-@lru_cache(maxsize=4096)
-def _phrase_regex(phrase: str) -> re.Pattern:
-    """A phrase matched case-insensitively on word boundaries, any run of spaces between its words.
-    The phrase is escaped (pack text never becomes a pattern) except two tokens: a word ending in ``*``
-    matches any ending ("disinfect*"), and ``{n}`` matches a number ("SPF{n}", "lose {n} lbs")."""
+_NUMBER = r"\d+(?:[.,]\d+)?"
+
+
+def _phrase_body(phrase: str) -> str:
+    """A phrase as a pattern body: escaped (pack text never becomes a pattern), any run of spaces between
+    words, except two tokens: a word ending in ``*`` matches any ending ("disinfect*"), and ``{n}`` matches a
+    number ("SPF{n}", "lose {n} lbs")."""
     words = []
     for w in unicodedata.normalize("NFKC", phrase).split():
         if w == "{n}":
-            words.append(r"\d+(?:[.,]\d+)?")
+            words.append(_NUMBER)
         elif w.endswith("*") and len(w) > 1:
             words.append(re.escape(w[:-1]) + r"\w*")
         else:
-            words.append(re.escape(w).replace(re.escape("{n}"), r"\d+(?:[.,]\d+)?"))
-    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+            words.append(re.escape(w).replace(re.escape("{n}"), _NUMBER))
+    return r"\s+".join(words)
+
+
+def _list_regex(phrases: list[str]) -> re.Pattern:
+    """One case-insensitive pattern for a whole phrase list, on word boundaries; longer phrases first so the
+    longest wording is the one quoted."""
+    bodies = sorted({_phrase_body(p) for p in phrases}, key=lambda b: (-len(b), b))
+    return re.compile(r"(?<!\w)(?:" + "|".join(bodies) + r")(?!\w)", re.IGNORECASE)
+
+
+def phrase_pattern(phrase: str) -> re.Pattern:
+    """The pattern one phrase is matched with (for tests and pack authors)."""
+    return _list_regex([phrase])
+
+
+def _lexicon(table: DataTable, name: str) -> re.Pattern:
+    """The compiled pattern of one list of a phrase table, built once per loaded table."""
+    cache = table.__dict__.setdefault("_compiled_lists", {})
+    rx = cache.get(name)
+    if rx is None:
+        rx = cache[name] = _list_regex(expand_phrase_list(table.entries, name))
+    return rx
 
 
 def _text_fields(ctx: Context, paths: list[str]):
@@ -680,15 +703,20 @@ def check_phrases_absent(spec: dict, ctx: Context) -> Outcome:
     table = ctx.tables[spec["table"]]
     entries = table.entries if isinstance(table.entries, dict) else {}
     lists = spec.get("lists") or sorted(entries)
-    phrases = [(name, p) for name in lists for p in expand_phrase_list(entries, name)]
+    patterns = [(name, _lexicon(table, name)) for name in lists]
     problems, fields = [], []
     where = None
     for shown, text, loc in _text_fields(ctx, spec["in"]):
-        for name, phrase in phrases:
-            m = _phrase_regex(phrase).search(unicodedata.normalize("NFKC", text))
-            if m:
-                problems.append(f"\"{m.group(0)}\" ({name}) in {shown}")
-                fields.append(f"{shown}: \"{m.group(0)}\"")
+        text = unicodedata.normalize("NFKC", text)
+        for name, rx in patterns:
+            seen: set[str] = set()
+            for m in rx.finditer(text):
+                hit = m.group(0)
+                if hit.lower() in seen:
+                    continue
+                seen.add(hit.lower())
+                problems.append(f"\"{hit}\" ({name}) in {shown}")
+                fields.append(f"{shown}: \"{hit}\"")
                 where = where or loc
     if not problems:
         return Outcome(True)

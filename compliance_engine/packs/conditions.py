@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Union
 
 from ..markets import GROUPS, expand_markets
@@ -30,6 +31,7 @@ class FieldPath:
     tail: tuple[str, ...] | None = None  # path inside each list item, when the path has []
 
     @staticmethod
+    @lru_cache(maxsize=8192)
     def parse(text: str) -> "FieldPath":
         if text.count("[]") > 1:
             raise ValueError(f"path '{text}' crosses more than one list ([] may appear once)")
