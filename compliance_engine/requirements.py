@@ -704,10 +704,13 @@ def check_phrases_absent(spec: dict, ctx: Context) -> Outcome:
     entries = table.entries if isinstance(table.entries, dict) else {}
     lists = spec.get("lists") or sorted(entries)
     patterns = [(name, _lexicon(table, name)) for name in lists]
+    excepted = [_lexicon(table, name) for name in spec.get("except_lists") or ()]
     problems, fields = [], []
     where = None
     for shown, text, loc in _text_fields(ctx, spec["in"]):
         text = unicodedata.normalize("NFKC", text)
+        for rx in excepted:  # wording that is not a claim (a mandated warning) is blanked out first
+            text = rx.sub(lambda m: " " * len(m.group(0)), text)
         for name, rx in patterns:
             seen: set[str] = set()
             for m in rx.finditer(text):
@@ -882,11 +885,26 @@ def check_schema(spec: dict, ctx: Context) -> Outcome:
         return Outcome(True)
     fields = []
     for e in errors:
-        p = ""
-        for part in e.absolute_path:
-            p += f"[{part}]" if isinstance(part, int) else (f".{part}" if p else str(part))
-        fields.append(f"{p or '(product)'}: {e.message}")
+        fields.append(_schema_error_text(e))
     return Outcome(False, missing_fields=fields, where=(ctx.unit.product_source, fields[0].split(":")[0]))
+
+
+def _schema_error_text(e) -> str:
+    """A JSON Schema error as a manifest user reads it: the field path and what is wrong, in plain words."""
+    p = ""
+    for part in e.absolute_path:
+        p += f"[{part}]" if isinstance(part, int) else (f".{part}" if p else str(part))
+    if e.validator == "required":
+        missing = [k for k in e.validator_value if not (isinstance(e.instance, dict) and k in e.instance)]
+        return ", ".join(f"{p}.{k}" if p else k for k in missing) or (p or "(product)")
+    if e.validator in ("maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum"):
+        word = {"maximum": "at most", "minimum": "at least", "exclusiveMaximum": "below", "exclusiveMinimum": "above"}[e.validator]
+        return f"{p}: {_fmt(e.instance)} (must be {word} {_fmt(e.validator_value)})"
+    if e.validator == "enum":
+        return f"{p}: {_fmt(e.instance)} (must be {_join([_fmt(v) for v in e.validator_value])})"
+    if e.validator == "const":
+        return f"{p}: {_fmt(e.instance)} (must be {_fmt(e.validator_value)})"
+    return f"{p or '(product)'}: {e.message}"
 
 
 def _freeze_schema(spec: Any) -> str:

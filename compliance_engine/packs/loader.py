@@ -246,7 +246,7 @@ def _requirement(spec: dict, where: str, index: int, tables: dict[str, DataTable
         entries = tables[body["table"]].entries
         if not isinstance(entries, dict):
             raise ValueError(f"{where}.phrases_absent.table: '{body['table']}' is not a mapping of phrase lists")
-        for name in body.get("lists") or sorted(entries):
+        for name in [*(body.get("lists") or sorted(entries)), *(body.get("except_lists") or [])]:
             try:
                 expand_phrase_list(entries, name)
             except ValueError as exc:

@@ -114,6 +114,7 @@ _REQUIREMENT_KINDS = {
                                             "threshold_key": {"type": "string", "pattern": r"^[a-z0-9_]+$"}}},
     "phrases_absent": {"type": "object", "additionalProperties": False, "required": ["table", "in"], "properties": {
         "table": {"type": "string"}, "lists": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "except_lists": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "in": {"type": "array", "items": {"type": "string", "pattern": _PATH}, "minItems": 1}}},
     "empty_space_ratio": {"type": "object", "additionalProperties": False, "required": ["box", "product_volume", "max"],
                           "properties": {"box": {"type": "string", "pattern": _PATH},

@@ -281,3 +281,27 @@ def test_phrase_lists_include_other_lists_and_bad_references_fail_at_load(tmp_pa
         with pytest.raises(PackError) as exc:
             make_checker(tmp_path, pack)
         assert text in str(exc.value), str(exc.value)
+
+
+def test_phrases_inside_excepted_wording_are_not_claims():
+    table = DataTable("phrases", "t", ["https://x"], "2026-01-01",
+                      {"health": ["cancer", "cures {n} diseases"], "warnings": ["Cancer and Reproductive Harm"]}, "x")
+    c = ctx(listing={"market": "US", "marketplace": "amazon",
+                     "description": "WARNING: Cancer and Reproductive Harm - www.P65Warnings.ca.gov. Fights cancer!"})
+    out = check_phrases_absent({"table": "phrases", "in": ["listing.description"], "lists": ["health"], "except_lists": ["warnings"]},
+                               Context(c.unit, AS_OF, {"phrases": table}))
+    assert out.problems == ['"cancer" (health) in listings[0].description']  # only "Fights cancer!"
+    c.unit.listing["description"] = "WARNING: Cancer and Reproductive Harm"
+    assert check_phrases_absent({"table": "phrases", "in": ["listing.description"], "lists": ["health"], "except_lists": ["warnings"]},
+                                Context(c.unit, AS_OF, {"phrases": table})).ok
+
+
+def test_schema_errors_read_as_field_paths():
+    from compliance_engine.requirements import check_schema
+
+    spec = {"properties": {"documents": {"items": {"if": {"properties": {"type": {"const": "gcc"}}},
+                                                    "then": {"required": ["cpsc_registry_ref"]}}},
+                           "age_grade": {"properties": {"min_years": {"minimum": 3}}}}}
+    out = check_schema(spec, ctx({"documents": [{"id": "a", "type": "test-report"}, {"id": "b", "type": "gcc"}],
+                                  "age_grade": {"min_years": 1}}))
+    assert out.missing_fields == ["age_grade.min_years: 1 (must be at least 3)", "documents[1].cpsc_registry_ref"]
