@@ -115,7 +115,7 @@ def _doc_detail(spec: dict) -> str:
     if spec.get("covers"):
         parts.append("covering " + _join(spec["covers"], "and"))
     if spec.get("standards"):
-        parts.append("to " + _join(spec["standards"], "and"))
+        parts.append("to " + _join([_join(_list(w)) for w in spec["standards"]], "and"))
     if spec.get("kind"):
         parts.append(f"of kind {spec['kind']}")
     if spec.get("model"):
@@ -141,7 +141,8 @@ def check_document(spec: dict, ctx: Context) -> Outcome:
             if not set(_list(spec.get("covers"))) <= set(doc.get("covers") or []):
                 continue
             stds = doc.get("standards") or []
-            if not all(any(str(s).startswith(p) for s in stds) for p in _list(spec.get("standards"))):
+            # each wanted standard is a prefix, or a list of alternative prefixes (spellings of one standard)
+            if not all(any(str(s).startswith(p) for s in stds for p in _list(want)) for want in _list(spec.get("standards"))):
                 continue
             if spec.get("kind") and doc.get("kind") != spec["kind"]:
                 continue

@@ -61,7 +61,7 @@ _ITEM_FILTER = {"type": "object", "minProperties": 1, "maxProperties": 4,
 
 _REQUIREMENT_KINDS = {
     "document": {"type": "object", "additionalProperties": False, "required": ["type"], "properties": {
-        "type": _STR_OR_LIST, "covers": _STR_LIST, "standards": _STR_LIST, "model": {"type": "boolean"},
+        "type": _STR_OR_LIST, "covers": _STR_LIST, "standards": {"type": "array", "items": _STR_OR_LIST}, "model": {"type": "boolean"},
         "kind": {"type": "string"}, "level": {"enum": ["product", "seller", "any"]}, "detail": {"type": "string"}}},
     "registration": {"type": "object", "additionalProperties": False, "required": ["type"], "properties": {
         "type": _STR_OR_LIST,
