@@ -686,7 +686,6 @@ def test_food_contact_failed_report_does_not_count_and_ceramics_need_lead_cadmiu
 
 def test_claim_lists_named_by_the_pack_exist():
     lexicon = table("us-claim-lexicon")["entries"]
-    own = table("fda-claim-phrases")["entries"]
     used: set[tuple[str, str]] = set()
 
     def walk(node):
@@ -703,8 +702,32 @@ def test_claim_lists_named_by_the_pack_exist():
     walk(PACK["rules"])
     assert used, "no phrase requirements found"
     for t, name in used:
-        entries = lexicon if t == "us-claim-lexicon" else own
-        assert t in ("us-claim-lexicon", "fda-claim-phrases") and name in entries, (t, name)
+        assert t == "us-claim-lexicon" and name in lexicon, (t, name)
+
+
+# us.fda slice (or its part shared with a broader list) -> the lists that include it with "@name"
+FDA_SLICE_INCLUDES = {
+    "fda-approved-shared": ["fda-status", "fda-approved"],
+    "fda-cleared-shared": ["fda-status", "fda-cleared"],
+    "fda-endorsement-shared": ["fda-status", "fda-endorsement"],
+    "sunscreen-broad-spectrum-shared": ["drug-sunscreen", "sunscreen-broad-spectrum"],
+    "sunscreen-prohibited-terms-shared": ["drug-sunscreen", "sunscreen-prohibited-terms"],
+    "skin-lightening-shared": ["drug-skin", "skin-lightening"],
+}
+
+
+def test_fda_slices_are_included_by_their_broad_lists_and_every_phrase_is_written_once():
+    lexicon = table("us-claim-lexicon")["entries"]
+    assert "structure-function" in lexicon
+    for part, users in FDA_SLICE_INCLUDES.items():
+        for user in users:
+            assert f"@{part}" in lexicon[user], (user, part)
+    written: dict[str, str] = {}
+    for name, phrases in lexicon.items():
+        for p in phrases:
+            if not p.startswith("@"):
+                assert p.lower() not in written, f"{p!r} written in {written.get(p.lower())} and {name}"
+                written[p.lower()] = name
 
 
 def test_every_new_rule_has_references_and_verification():

@@ -27,7 +27,6 @@ US = ROOT / "rulepacks" / "us"
 PACK = yaml.safe_load((US / "ftc.yaml").read_text(encoding="utf-8"))
 RULES = {r["id"]: r for r in PACK["rules"]}
 LEXICON = yaml.safe_load((US / "data" / "us-claim-lexicon.yaml").read_text(encoding="utf-8"))
-FTC_LISTS = yaml.safe_load((US / "data" / "ftc-claim-lists.yaml").read_text(encoding="utf-8"))
 
 BRIEF_LISTS = {"health-disease", "health-efficacy", "fda-status", "drug-sunscreen", "drug-acne", "drug-dandruff",
                "drug-hair", "drug-skin", "musa", "musa-qualified", "green-general", "green-free-of",
@@ -41,8 +40,7 @@ def checker(tmp_path_factory) -> Checker:
     (d / "data").mkdir(parents=True)
     for name in ("common.yaml", "ftc.yaml"):
         shutil.copy(US / name, d / name)
-    for name in ("us-claim-lexicon.yaml", "ftc-claim-lists.yaml"):
-        shutil.copy(US / "data" / name, d / "data" / name)
+    shutil.copy(US / "data" / "us-claim-lexicon.yaml", d / "data" / "us-claim-lexicon.yaml")
     return Checker(rulepacks=[d], include_builtin=False, as_of=AS_OF)
 
 
@@ -103,19 +101,45 @@ def test_base_product_passes_every_rule(checker):
 def test_lexicon_holds_every_list_of_the_brief_and_phrases_compile():
     entries = LEXICON["entries"]
     assert BRIEF_LISTS <= set(entries), sorted(BRIEF_LISTS - set(entries))
-    for name, phrases in list(entries.items()) + list(FTC_LISTS["entries"].items()):
+    for name, phrases in entries.items():
         assert phrases and all(isinstance(p, str) and p.strip() for p in phrases), name
         assert len({p.lower() for p in phrases}) == len(phrases), f"duplicate phrase in {name}"
         for p in phrases:
-            phrase_pattern(p)
+            if p.startswith("@"):
+                assert p[1:] in entries, (name, p)
+            else:
+                phrase_pattern(p)
 
 
-def test_ftc_sublists_are_slices_of_the_shared_lexicon():
-    shared = {name: {p.lower() for p in ps} for name, ps in LEXICON["entries"].items()}
-    local = {name: {p.lower() for p in ps} for name, ps in FTC_LISTS["entries"].items()}
-    assert local["musa-assembled"] <= shared["musa-qualified"]
-    assert local["textile-fur-like"] <= shared["fiber-names-restricted"]
-    assert local["recyclable"] | local["recycled-content"] <= shared["green-recycle"]
+# slice (or its part shared with a broader list) -> the lists that include it with "@name"
+FTC_SLICE_INCLUDES = {
+    "musa-assembled": ["musa-qualified"],
+    "textile-fur-like": ["fiber-names-restricted"],
+    "recyclable": ["green-recycle"],
+    "recycled-content": ["green-recycle"],
+    "free-of-pfas": ["green-free-of"],
+    "free-of-bpa-shared": ["green-free-of", "free-of-bpa"],
+    "free-of-phthalates-shared": ["green-free-of", "free-of-phthalates"],
+    "fast-delivery-shared": ["shipping-promise", "fast-delivery"],
+    "expert-endorsement-shared": ["health-efficacy", "endorsement", "expert-endorsement"],
+    "expert-endorsement-efficacy-shared": ["health-efficacy", "expert-endorsement"],
+    "expert-endorsement-endorsement-shared": ["endorsement", "expert-endorsement"],
+    "heals-shared": ["health-disease", "drug-skin"],
+}
+
+
+def test_ftc_slices_are_included_by_their_broad_lists_and_every_phrase_is_written_once():
+    entries = LEXICON["entries"]
+    for part, users in FTC_SLICE_INCLUDES.items():
+        assert part in entries, part
+        for user in users:
+            assert f"@{part}" in entries[user], (user, part)
+    written: dict[str, str] = {}
+    for name, phrases in entries.items():
+        for p in phrases:
+            if not p.startswith("@"):
+                assert p.lower() not in written, f"{p!r} written in {written.get(p.lower())} and {name}"
+                written[p.lower()] = name
 
 
 @pytest.mark.parametrize("phrase,text,hit", [
@@ -506,7 +530,7 @@ def test_rules_start_on_their_effective_date(checker, rule, start, changes, lst_
 
 def test_every_list_the_pack_names_exists_in_its_table():
     """phrases_absent reads an unknown list name as empty (a silent pass), so the names are checked here."""
-    tables = {"us-claim-lexicon": LEXICON["entries"], "ftc-claim-lists": FTC_LISTS["entries"]}
+    tables = {"us-claim-lexicon": LEXICON["entries"]}
     named = []
 
     def walk(node):
