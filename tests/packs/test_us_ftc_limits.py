@@ -548,3 +548,18 @@ def test_every_list_the_pack_names_exists_in_its_table():
     assert len(named) > 20
     missing = [(t, n) for t, n in named if n not in tables[t]]
     assert missing == []
+
+
+@pytest.mark.parametrize("description,status", [
+    ("WARNING: Cancer and Reproductive Harm - www.P65Warnings.ca.gov", "pass"),
+    ("CA WARNING: Risk of cancer from exposure to DEHP - www.P65Warnings.ca.gov", "pass"),
+    ("Helps fight cancer. WARNING: Cancer and Reproductive Harm - www.P65Warnings.ca.gov", "fail"),
+])
+def test_a_prop65_warning_is_not_a_cancer_claim(description, status):
+    checker = Checker(as_of="2026-11-24")
+    product = {"sku": "P65-1", "category": "electronics.audio", "markets": ["US"], "intended_for": "consumers"}
+    listing = {"marketplace": "amazon", "market": "US", "title": "Portable speaker", "description": description}
+    f = next(f for f in checker.check(product, "US", listing=listing) if f.rule == "us.ftc.health-claim-substantiation")
+    assert f.status == status, f.message
+    if status == "fail":
+        assert '"cancer" (health-disease) in listing.description' in f.message
