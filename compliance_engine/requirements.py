@@ -458,17 +458,27 @@ def _matches(item: dict, cas: set[str], names: set[str]) -> bool:
     return _norm(item.get("name", "")) in names
 
 
+def _substance_keys(table: DataTable) -> list[tuple[dict, dt.date | None, set[str], set[str]]]:
+    """Per substance-table row: the row, its start date, CAS numbers and normalised names; once per table."""
+    keys = table.__dict__.get("_substance_keys")
+    if keys is None:
+        keys = table.__dict__["_substance_keys"] = [
+            (e, _date(e.get("from")), set(_list(e.get("cas"))),
+             {_norm(n) for n in [e.get("name"), *_list(e.get("synonyms"))] if n}) for e in table.entries]
+    return keys
+
+
 def check_substances_absent(spec: dict, ctx: Context) -> Outcome:
     table = ctx.tables[spec["table"]]
     where = spec.get("in") or ["ingredients", "substances"]
     problems, fields, absent = [], [], False
-    for entry in table.entries:
-        listed = _date(entry.get("from"))
+    items = list(_substance_items(ctx, where))
+    if not items:
+        return Outcome(True)
+    for entry, listed, cas, names in _substance_keys(table):
         if listed is not None and ctx.as_of < listed:
             continue  # not yet prohibited/listed on the check date
-        cas = {c for c in _list(entry.get("cas"))}
-        names = {_norm(n) for n in [entry.get("name"), *_list(entry.get("synonyms"))] if n}
-        for path, item, pct in _substance_items(ctx, where):
+        for path, item, pct in items:
             if not _matches(item, cas, names):
                 continue
             limit = entry.get("max_pct")
@@ -489,10 +499,14 @@ def check_substances_absent(spec: dict, ctx: Context) -> Outcome:
                    where=(ctx.unit.product_source, fields[0].split(":")[0].split(".")[0]))
 
 
+@lru_cache(maxsize=1024)
+def _spec_keys(cas: tuple[str, ...], names: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    return frozenset(cas), frozenset(_norm(n) for n in names)
+
+
 def _filtered_items(spec: dict, ctx: Context):
     """Substance/ingredient entries matching the spec's CAS/names and its `where` item filter, with the value read."""
-    cas = set(_list(spec.get("cas")))
-    names = {_norm(n) for n in _list(spec.get("names"))}
+    cas, names = _spec_keys(tuple(_list(spec.get("cas"))), tuple(_list(spec.get("names"))))
     where = spec.get("where") or {}
     key = spec.get("key")
     for path, item, pct in _substance_items(ctx, spec.get("in") or ["ingredients", "substances"]):
@@ -570,14 +584,14 @@ def check_named_in_ingredients(spec: dict, ctx: Context) -> Outcome:
     key = spec["threshold_key"]
     ingredients = ctx.unit.product.get("ingredients") or []
     problems, fields, unknown = [], [], []
-    for entry in table.entries:
+    if not ctx.unit.product.get("substances"):
+        return Outcome(True)
+    for entry, _, cas, names in _substance_keys(table):
         if sets and entry.get("set") not in sets:
             continue
         threshold = entry.get(key)
         if not is_number(threshold):
             continue
-        cas = set(_list(entry.get("cas")))
-        names = {_norm(n) for n in [entry.get("name"), *_list(entry.get("synonyms"))] if n}
         if any(_matches(i, cas, names) for i in ingredients if isinstance(i, dict)):
             continue
         for i, item in enumerate(ctx.unit.product.get("substances") or []):
