@@ -490,6 +490,9 @@ def check_substances_absent(spec: dict, ctx: Context) -> Outcome:
                 absent = True
                 problems.append(f"{path} {label} has no concentration to compare with the {limit} % limit")
                 fields.append(f"{path}.{'percent' if path.startswith('ingredients') else 'concentration_pct'}")
+            elif pct > limit and limit == 0:  # a table listing presence, not a concentration limit
+                problems.append(f"{path} {label} is present ({_num(pct)} %)")
+                fields.append(f"{path}: {label} at {_num(pct)} %")
             elif pct > limit:
                 problems.append(f"{path} {label} is at {_num(pct)} %, above the {_num(limit)} % limit")
                 fields.append(f"{path}: {label} at {_num(pct)} % exceeds {_num(limit)} %")

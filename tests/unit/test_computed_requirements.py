@@ -305,3 +305,12 @@ def test_schema_errors_read_as_field_paths():
     out = check_schema(spec, ctx({"documents": [{"id": "a", "type": "test-report"}, {"id": "b", "type": "gcc"}],
                                   "age_grade": {"min_years": 1}}))
     assert out.missing_fields == ["age_grade.min_years: 1 (must be at least 3)", "documents[1].cpsc_registry_ref"]
+
+
+def test_presence_tables_say_present_not_above_zero():
+    from compliance_engine.requirements import check_substances_absent
+
+    table = DataTable("p65", "Prop 65", ["https://x"], "2026-01-01", [{"name": "Lead", "cas": "7439-92-1", "max_pct": 0}], "x")
+    c = ctx({"substances": [{"name": "Lead", "cas": "7439-92-1", "concentration_pct": 0.0012}]})
+    out = check_substances_absent({"table": "p65"}, Context(c.unit, AS_OF, {"p65": table}))
+    assert out.problems == ["substances[0] Lead (CAS 7439-92-1) is present (0.0012 %)"]
