@@ -684,27 +684,6 @@ def test_food_contact_failed_report_does_not_count_and_ceramics_need_lead_cadmiu
 
 # ------------------------------------------------------------------------------------------ tables and lexicon in step
 
-def test_claim_lists_named_by_the_pack_exist():
-    lexicon = table("us-claim-lexicon")["entries"]
-    used: set[tuple[str, str]] = set()
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "phrases_absent" in node:
-                pa = node["phrases_absent"]
-                used.update((pa["table"], name) for name in pa["lists"])
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(PACK["rules"])
-    assert used, "no phrase requirements found"
-    for t, name in used:
-        assert t == "us-claim-lexicon" and name in lexicon, (t, name)
-
-
 # us.fda slice (or its part shared with a broader list) -> the lists that include it with "@name"
 FDA_SLICE_INCLUDES = {
     "fda-approved-shared": ["fda-status", "fda-approved"],
