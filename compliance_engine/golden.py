@@ -62,6 +62,10 @@ def _candidate(rng: random.Random, a: Atom) -> Any:
         return rng.choice(["DE", "FR", "XI", "GB", "US", "CN"])
     if a.op == "equals_field":
         return rng.choice(["DE", "FR", "GB", "CN", 1, True])
+    if a.op == "prefix_in":
+        return rng.choice([rng.choice(a.value) + "10", rng.choice(a.value)[:-1] or "9", "999999", 8516])
+    if a.op == "segment_in":
+        return rng.choice([f"electrical-appliance.{rng.choice(a.value)}", rng.choice(a.value), "other.x", f"a.b.{rng.choice(a.value)}"])
     if a.op in ("gt", "gte", "lt", "lte"):
         return rng.choice([v, v + 1, v - 1, v + 0.5, v - 0.25, v * 2, -v, str(v), True, 0.00001])
     if a.op == "under":

@@ -15,7 +15,9 @@ from ..markets import GROUPS, expand_markets
 
 ROOTS = ("product", "listing", "seller")
 SCALAR_OPS = ("equals", "in", "under", "contains", "contains_any", "gt", "gte", "lt", "lte")
-COMPARE_OPS = ("equals_market", "equals_field")  # compare a field with the unit's market or another field
+# computed while the fact is built: compare a field with the unit's market or another field, or match it against
+# a list of code prefixes (HS codes) or of category segments (taken from a pack data table)
+COMPARE_OPS = ("equals_market", "equals_field", "prefix_in", "segment_in")
 ATOM_OPS = ("exists", "has_item") + SCALAR_OPS + COMPARE_OPS
 ITEM_SEP = "\x1f"
 NUMERIC_OPS = ("gt", "gte", "lt", "lte")
@@ -190,18 +192,36 @@ def _freeze(v: Any) -> Any:
     return tuple(v) if isinstance(v, list) else v
 
 
-def parse_condition(spec: Any, where: str) -> Cond:
+def _table_values(ref: dict, tables: dict | None, where: str) -> tuple[str, ...]:
+    """`{table: T, column: C}`: every value of column C over the rows of data table T (lists flattened)."""
+    if not tables or ref["table"] not in tables:
+        raise ValueError(f"{where}.table: no data table '{ref['table']}' in the pack's data: section")
+    rows = tables[ref["table"]].entries
+    if not isinstance(rows, list):
+        raise ValueError(f"{where}.table: '{ref['table']}' is not a list of rows")
+    out: list[str] = []
+    for row in rows:
+        v = row.get(ref["column"]) if isinstance(row, dict) else None
+        for x in (v if isinstance(v, list) else [v] if v is not None else []):
+            if str(x) not in out:
+                out.append(str(x))
+    if not out:
+        raise ValueError(f"{where}.column: no row of '{ref['table']}' has a '{ref['column']}' value")
+    return tuple(out)
+
+
+def parse_condition(spec: Any, where: str, tables: dict | None = None) -> Cond:
     """Build a condition from its (schema-validated) YAML form. Raises ValueError naming ``where``."""
     if spec is None:
         return TRUE
     if not isinstance(spec, dict):
         raise ValueError(f"{where}: a condition must be a mapping")
     if "all" in spec:
-        return All(tuple(parse_condition(c, f"{where}.all[{i}]") for i, c in enumerate(spec["all"])))
+        return All(tuple(parse_condition(c, f"{where}.all[{i}]", tables) for i, c in enumerate(spec["all"])))
     if "any" in spec:
-        return AnyOf(tuple(parse_condition(c, f"{where}.any[{i}]") for i, c in enumerate(spec["any"])))
+        return AnyOf(tuple(parse_condition(c, f"{where}.any[{i}]", tables) for i, c in enumerate(spec["any"])))
     if "not" in spec:
-        return Not(parse_condition(spec["not"], f"{where}.not"))
+        return Not(parse_condition(spec["not"], f"{where}.not", tables))
     if "fact" in spec:
         return Fact(spec["fact"])
     if "market" in spec:
@@ -236,6 +256,9 @@ def parse_condition(spec: Any, where: str) -> Cond:
                 raise ValueError(f"{where}.field: has_item takes the list itself (no [])")
             value = tuple(sorted((k, tuple(v) if isinstance(v, list) else (v,)) for k, v in value.items()))
             return Atom(path, op, value, None)
+        if op in ("prefix_in", "segment_in"):
+            value = _table_values(value, tables, f"{where}.{op}") if isinstance(value, dict) else tuple(str(v) for v in value)
+            return Atom(path, op, value, spec.get("default"))
         if op == "equals_field":
             try:
                 FieldPath.parse(value)
@@ -340,6 +363,11 @@ def compare_holds(atom: Atom, view: UnitView) -> bool:
     items = [x for x in atom_items(atom.path, atom.default, view) if isinstance(x, (str, int, float, bool))]
     if atom.op == "equals_market":
         return any(_eq(x, view.market) for x in items) == bool(atom.value)
+    if atom.op == "prefix_in":
+        return any(isinstance(x, str) and x.startswith(atom.value) for x in items)
+    if atom.op == "segment_in":
+        keys = set(atom.value)
+        return any(isinstance(x, str) and any(seg in keys for seg in x.split(".")[1:]) for x in items)
     other = FieldPath.parse(atom.value)
     others = path_values(other, view.root(other.root))
     return any(_eq(x, y) for x in items for y in others)

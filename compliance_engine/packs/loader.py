@@ -155,7 +155,7 @@ def load_pack_file(path: Path) -> tuple[Pack | None, list[InputProblem]]:
     for i, d in enumerate(value.get("derive") or []):
         where = f"derive[{i}]"
         try:
-            cond = parse_condition(d["when"], where)
+            cond = parse_condition(d["when"], where, tables)
         except ValueError as exc:
             problems.append(InputProblem(display, doc.line_of(where), str(exc)))
             continue
@@ -170,7 +170,7 @@ def load_pack_file(path: Path) -> tuple[Pack | None, list[InputProblem]]:
             problems.append(InputProblem(display, doc.line_of(f"{where}.id"), f"rule {rid}: its id must start with the pack id '{pack_id}.'"))
             continue
         try:
-            when = parse_condition(r.get("when"), f"{where}.when")
+            when = parse_condition(r.get("when"), f"{where}.when", tables)
             requires = [_requirement(q, f"{where}.requires[{j}]", j, tables, f"{rid}#{j}") for j, q in enumerate(r.get("requires") or [])]
         except ValueError as exc:
             msg = str(exc)
@@ -264,7 +264,7 @@ def _requirement(spec: dict, where: str, index: int, tables: dict[str, DataTable
             jsonschema.Draft202012Validator.check_schema(body)
         except jsonschema.SchemaError as exc:
             raise ValueError(f"{where}.schema: not a valid JSON Schema: {exc.message}") from None
-    return Requirement(kind=kind, spec=body, when=parse_condition(spec.get("when"), f"{where}.when"),
+    return Requirement(kind=kind, spec=body, when=parse_condition(spec.get("when"), f"{where}.when", tables),
                        severity=spec.get("severity"), if_missing=spec.get("if_missing", "fail"),
                        label=spec.get("label"), index=index, children=children, key=key)
 

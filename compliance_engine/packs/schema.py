@@ -12,6 +12,11 @@ _DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _SCALAR = {"type": ["string", "number", "boolean"]}
 _SEVERITY = {"enum": ["error", "warning", "info"]}
 
+_TABLE_OR_LIST = {"oneOf": [
+    {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1, "maxItems": 512},
+    {"type": "object", "additionalProperties": False, "required": ["table", "column"],
+     "properties": {"table": {"type": "string"}, "column": {"type": "string"}}}]}
+
 _ATOM_OPS = {
     "exists": {"type": "boolean"},
     "equals": _SCALAR,
@@ -25,6 +30,8 @@ _ATOM_OPS = {
     "lte": {"type": "number"},
     "equals_market": {"const": True},
     "equals_field": {"type": "string", "pattern": _PATH},
+    "prefix_in": _TABLE_OR_LIST,
+    "segment_in": _TABLE_OR_LIST,
     "has_item": {"type": "object", "minProperties": 1, "maxProperties": 4,
                  "additionalProperties": {"oneOf": [_SCALAR, {"type": "array", "items": _SCALAR, "minItems": 1, "maxItems": 16}]}},
 }

@@ -40,6 +40,8 @@ EVERY_OPERATOR = pack_yaml("eu.ops", "".join([
     rule_yaml("eu.ops.equals-market", "{field: listing.ships_from, equals_market: true}"),
     rule_yaml("eu.ops.not-equals-market", "{not: {field: listing.ships_from, equals_market: true}}"),
     rule_yaml("eu.ops.equals-field", "{field: seller.established_in, equals_field: listing.ships_from}"),
+    rule_yaml("eu.ops.prefix-in", "{field: product.identifiers.hs_code, prefix_in: ['8516', '850440']}"),
+    rule_yaml("eu.ops.not-segment-in", "{not: {field: product.category, segment_in: [kettle, fan]}}"),
     rule_yaml("eu.ops.not-equals-field", "{not: {field: seller.established_in, equals_field: listing.ships_from}}"),
     rule_yaml("eu.ops.not-market", "{not: {market: [EU]}}"),
     rule_yaml("eu.ops.has", "{any: [{has: listing}, {not: {has: seller}}]}"),

@@ -142,3 +142,22 @@ def test_text_report_shows_informational_findings(tmp_path):
     report.results.append(UnitResult("p.yaml", "P-1", "DE", None, findings))
     text = render(report)
     assert "INFO         eu.t.tier" in text and "Package size tier: small (20 × 10 × 5 cm, 300 g)." in text
+
+
+def test_prefix_and_segment_lists_from_a_data_table(tmp_path):
+    table = ("table: listed\ntitle: Listed goods\nsource: https://example.org/l\nas_of: 2026-01-01\nentries:\n"
+             "  - {product: kettles, hs_prefixes: ['851671'], category_subkeys: [kettle]}\n"
+             "  - {product: adaptors, hs_prefixes: ['850440'], category_subkeys: [ac-adaptor, charger]}\n")
+    write(tmp_path / "packs" / "data" / "listed.yaml", table)
+    when = ("{any: [{field: product.identifiers.hs_code, prefix_in: {table: listed, column: hs_prefixes}}, "
+            "{field: product.category, segment_in: {table: listed, column: category_subkeys}}]}")
+    c = make_checker(tmp_path, pack_yaml("eu.t", rule_yaml("eu.t.listed", when), extra="data: {listed: data/listed.yaml}\n"))
+    for product, applies in [({"identifiers": {"hs_code": "85167100"}}, True), ({"identifiers": {"hs_code": "851679"}}, False),
+                             ({"category": "electrical-appliance.kettle"}, True), ({"category": "electronics.chargers.charger"}, True),
+                             ({"category": "other"}, False), ({"category": "electrical-appliance.kettles"}, False)]:
+        assert (finding(c, "eu.t.listed", dict(PRODUCT, **product)) is not None) is applies, product
+    bad = pack_yaml("eu.t", rule_yaml("eu.t.listed", "{field: product.identifiers.hs_code, prefix_in: {table: listed, column: hs}}"),
+                    extra="data: {listed: data/listed.yaml}\n")
+    with pytest.raises(PackError) as exc:
+        make_checker(tmp_path, bad)
+    assert "no row of 'listed' has a 'hs' value" in str(exc.value)
