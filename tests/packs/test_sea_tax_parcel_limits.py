@@ -20,7 +20,8 @@ D = dt.date
 PACK_FILES = ["common.yaml", "sg-tax.yaml", "my-tax.yaml", "th-tax.yaml", "id-tax.yaml", "vn-tax.yaml", "ph-tax.yaml",
               "sea-shopee.yaml", "sea-lazada.yaml", "sea-tiktok-shop.yaml", "sea-marketplace.yaml"]
 DATA_FILES = ["sea-tax-thresholds.yaml", "sea-parcel-limits-shopee-sls.yaml", "sea-parcel-limits-shopee-local.yaml",
-              "sea-parcel-limits-lazada.yaml", "sea-parcel-limits-tiktok-shop.yaml"]
+              "sea-parcel-limits-lazada.yaml", "sea-parcel-limits-tiktok-shop.yaml",
+              "th-tisi-mandatory-electrical.yaml"]
 
 
 @pytest.fixture(scope="module")
@@ -386,12 +387,24 @@ EVID = "sea.marketplace.regulated-listing-evidence"
 
 @pytest.mark.parametrize("as_of,applies", [(D(2025, 5, 31), False), (D(2025, 6, 1), True)])
 def test_marketplace_th_tisi_evidence_from_june_2025(checker, as_of, applies):
-    p = product("TH", category="electrical-appliance.kitchen", electrical={"mains_powered": True})
+    p = product("TH", category="electrical-appliance.kettle", electrical={"mains_powered": True})
     out = findings(checker, p, "TH", as_of=as_of, listing=listing("TH"))
     if applies:
         assert_status(out[EVID], "fail", "warning", "TIS-QR", "tisi-licence")
     else:
         assert EVID not in out
+
+
+@pytest.mark.parametrize("category,hs,applies", [
+    ("electrical-appliance.kettle", None, True),          # listed by category sub-key (th-tisi-mandatory-electrical)
+    ("electrical-appliance.kitchen", "85167100", True),   # listed by HS prefix 851671
+    ("electrical-appliance.kitchen", "85094000", False),  # HS code not listed, category not listed
+    ("electrical-appliance.kitchen", None, False),        # no HS code: not listed by HS
+])
+def test_marketplace_th_tisi_scope_reads_the_tisi_table(checker, category, hs, applies):
+    extra = {"identifiers": {"hs_code": hs}} if hs else {}
+    p = product("TH", category=category, electrical={"mains_powered": True}, **extra)
+    assert (EVID in findings(checker, p, "TH", listing=listing("TH"))) is applies
 
 
 @pytest.mark.parametrize("as_of,halal_needed", [(D(2026, 10, 17), False), (D(2026, 10, 18), True)])
