@@ -62,3 +62,30 @@ def assert_fail(f, severity="error", *words):
 def assert_pass(f):
     assert f is not None, "expected a finding, got none"
     assert f.status == "pass", f.message
+
+
+def checker_over(tmp_path_factory, region: str, pack_files: list[str], data_files: list[str] = (), as_of=AS_OF):
+    """A Checker over copies of some shipped packs of one region only, so a pack's tests do not depend on
+    the other packs of the tree."""
+    import shutil
+
+    from compliance_engine import Checker
+
+    src = ROOT / "rulepacks" / region
+    dst = tmp_path_factory.mktemp("packs") / region
+    (dst / "data").mkdir(parents=True)
+    for f in pack_files:
+        shutil.copy(src / f, dst / f)
+    for f in data_files:
+        shutil.copy(src / "data" / f, dst / "data" / f)
+    return Checker(rulepacks=[dst.parent], include_builtin=False, as_of=as_of)
+
+
+def assert_status(f, status, severity=None, *words):
+    """A finding exists with that status (and severity), and its message carries every one of ``words``."""
+    assert f is not None, "expected a finding, got none"
+    assert f.status == status, f.message
+    if severity:
+        assert f.severity == severity, f"{f.severity}: {f.message}"
+    for w in words:
+        assert w in f.message, f.message

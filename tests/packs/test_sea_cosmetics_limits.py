@@ -8,13 +8,12 @@ rulepacks/sea/, so the tests do not depend on packs other authors are still writ
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 import yaml
 
 from compliance_engine import Checker
-from tests.conftest import ROOT
+from tests.conftest import ROOT, assert_status, checker_over
 
 D = dt.date
 AS_OF = D(2025, 6, 1)
@@ -34,26 +33,11 @@ PH = "ph.cosmetics.fda-notification"
 
 @pytest.fixture(scope="module")
 def checker(tmp_path_factory) -> Checker:
-    dst = tmp_path_factory.mktemp("packs") / "sea"
-    (dst / "data").mkdir(parents=True)
-    for f in PACK_FILES:
-        shutil.copy(SRC / f, dst / f)
-    for f in DATA_FILES:
-        shutil.copy(SRC / "data" / f, dst / "data" / f)
-    return Checker(rulepacks=[dst.parent], include_builtin=False, as_of=AS_OF)
+    return checker_over(tmp_path_factory, "sea", PACK_FILES, DATA_FILES)
 
 
 def findings(checker, product, market, as_of=AS_OF, seller=None):
     return {f.rule: f for f in checker.check(product, market, seller=seller, as_of=as_of)}
-
-
-def assert_status(f, status, severity=None, *words):
-    assert f is not None, "expected a finding, got none"
-    assert f.status == status, f.message
-    if severity:
-        assert f.severity == severity, f"{f.severity}: {f.message}"
-    for w in words:
-        assert w in f.message, f.message
 
 
 def product(market="MY", **extra):

@@ -9,13 +9,12 @@ do not depend on packs other authors are still writing."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 import yaml
 
 from compliance_engine import Checker
-from tests.conftest import AS_OF, ROOT
+from tests.conftest import AS_OF, ROOT, assert_status, checker_over
 
 D = dt.date
 SEA = ROOT / "rulepacks" / "sea"
@@ -28,26 +27,11 @@ DATA_FILES = ["id-sni-mandatory-electrical.yaml", "th-tisi-mandatory-electrical.
 
 @pytest.fixture(scope="module")
 def checker(tmp_path_factory) -> Checker:
-    dst = tmp_path_factory.mktemp("packs") / "sea"
-    (dst / "data").mkdir(parents=True)
-    for f in PACK_FILES:
-        shutil.copy(SEA / f, dst / f)
-    for f in DATA_FILES:
-        shutil.copy(SEA / "data" / f, dst / "data" / f)
-    return Checker(rulepacks=[dst.parent], include_builtin=False, as_of=AS_OF)
+    return checker_over(tmp_path_factory, "sea", PACK_FILES, DATA_FILES)
 
 
 def findings(checker, product, market, as_of=AS_OF, listing=None, seller=None):
     return {f.rule: f for f in checker.check(product, market, listing=listing, seller=seller, as_of=as_of)}
-
-
-def assert_status(f, status, severity=None, *words):
-    assert f is not None, "expected a finding, got none"
-    assert f.status == status, f.message
-    if severity:
-        assert f.severity == severity, f"{f.severity}: {f.message}"
-    for w in words:
-        assert w in f.message, f.message
 
 
 def product(category, market, **extra):

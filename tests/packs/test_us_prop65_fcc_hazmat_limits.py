@@ -8,12 +8,11 @@ rulepacks/us/, so the tests do not depend on packs other authors are still writi
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 
 from compliance_engine import Checker
-from tests.conftest import AS_OF, ROOT
+from tests.conftest import AS_OF, assert_status, checker_over
 
 D = dt.date
 PACK_FILES = ["common.yaml", "prop65.yaml", "fcc.yaml", "hazmat.yaml", "customs.yaml"]
@@ -22,27 +21,11 @@ DATA_FILES = ["prop65-chemicals.yaml", "fcc-covered-list.yaml"]
 
 @pytest.fixture(scope="module")
 def checker(tmp_path_factory) -> Checker:
-    src = ROOT / "rulepacks" / "us"
-    dst = tmp_path_factory.mktemp("packs") / "us"
-    (dst / "data").mkdir(parents=True)
-    for f in PACK_FILES:
-        shutil.copy(src / f, dst / f)
-    for f in DATA_FILES:
-        shutil.copy(src / "data" / f, dst / "data" / f)
-    return Checker(rulepacks=[dst.parent], include_builtin=False, as_of=AS_OF)
+    return checker_over(tmp_path_factory, "us", PACK_FILES, DATA_FILES)
 
 
 def findings(checker, product, as_of=AS_OF, listing=None, seller=None):
     return {f.rule: f for f in checker.check(product, "US", listing=listing, seller=seller, as_of=as_of)}
-
-
-def assert_status(f, status, severity=None, *words):
-    assert f is not None, "expected a finding, got none"
-    assert f.status == status, f.message
-    if severity:
-        assert f.severity == severity, f"{f.severity}: {f.message}"
-    for w in words:
-        assert w in f.message, f.message
 
 
 SELLER = {"kind": "Seller", "name": "Shenzhen Trading Co.", "established_in": "CN", "employees_count": 50}
