@@ -14,7 +14,7 @@ from .loading import LoadResult, Manifest, load_manifests, validate_document
 from .packs.conditions import TRUE, UnitView
 from .packs.loader import PackSet, load_packs
 from .packs.model import Requirement, Rule
-from .requirements import CHECKS, Context, Outcome, describe
+from .requirements import CHECKS, Context, Outcome, describe, merge_all
 from .units import CheckUnit, Source, build_units
 from .yamlsource import Document
 
@@ -104,8 +104,8 @@ class Checker:
         missing_documents: list[dict] = []
         missing_fields: list[str] = []
         notes: list[str] = []
-        for q in rule.all_requirements():  # what computing requirements found (size tier, ratios), pass or fail
-            for n in ctx.notes.get(q.key, []):
+        for found in ctx.notes.values():  # what this rule's computing requirements found (size tier, ratio)
+            for n in found:
                 if n not in notes:
                     notes.append(n)
         for _, o, _ in failed:
@@ -148,14 +148,7 @@ class Checker:
         severity = q.severity or rule.severity_on(ctx.as_of)
         if q.kind == "all_of":
             parts = [o for o in (self._evaluate(rule, child, ctx, active)[0] for child in q.children) if o is not None]
-            bad = [o for o in parts if not o.ok]
-            if not parts:
-                return None, ""
-            if not bad:
-                return Outcome(True), severity
-            docs = [d for o in bad for d in o.missing_documents]
-            return Outcome(False, docs, [f for o in bad for f in o.missing_fields], [p for o in bad for p in o.problems],
-                           all(o.absent for o in bad), next((o.where for o in bad if o.where), None)), severity
+            return (merge_all(parts), severity) if parts else (None, "")
         if q.kind == "any_of":
             outcomes = []
             for child in q.children:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .markets import EU27, expand_markets
-from .packs.conditions import FieldPath, is_absent, is_number, path_values
+from .packs.conditions import FieldPath, dig, is_absent, is_number, path_values
 from .packs.model import DataTable
 from .units import CheckUnit, Source
 
@@ -172,7 +172,7 @@ def check_registration(spec: dict, ctx: Context) -> Outcome:
         if not codes:
             return Outcome(False, missing_fields=[ctx.shown_path(fp)], absent=True, where=ctx.where(fp),
                            problems=[f"{ctx.shown_path(fp)} is not given, so the registration country is unknown"])
-        return _merge_all([_registration_for(spec, ctx, c) for c in codes])
+        return merge_all([_registration_for(spec, ctx, c) for c in codes])
     codes: list[str] = []
     for text in each.get("paths") or []:
         fp = FieldPath.parse(text)
@@ -182,10 +182,10 @@ def check_registration(spec: dict, ctx: Context) -> Outcome:
     wanted = sorted({c for c in codes if within is None or c in within})
     if not wanted:
         return Outcome(True)
-    return _merge_all([_registration_for(spec, ctx, c) for c in wanted])
+    return merge_all([_registration_for(spec, ctx, c) for c in wanted])
 
 
-def _merge_all(outcomes: list[Outcome]) -> Outcome:
+def merge_all(outcomes: list[Outcome]) -> Outcome:
     """Every outcome must hold; failures are merged (documents, fields and reasons of each)."""
     bad = [o for o in outcomes if not o.ok]
     if not bad:
@@ -664,30 +664,18 @@ def _text_fields(ctx: Context, paths: list[str]):
         if root is None:
             continue
         if fp.tail is not None:
-            items = root
-            for part in fp.head:
-                items = items.get(part) if isinstance(items, dict) else None
+            items = dig(root, fp.head)
             for i, item in enumerate(items if isinstance(items, list) else []):
-                v = item
-                for part in fp.tail:
-                    v = v.get(part) if isinstance(v, dict) else None
+                v = dig(item, fp.tail) if fp.tail else item
                 if isinstance(v, str):
                     inner = ".".join(fp.head) + f"[{i}]" + ("." + ".".join(fp.tail) if fp.tail else "")
-                    shown = ctx.shown_path(f"{fp.root}.{inner}") if "[" not in inner else _shown_item(ctx, fp, inner)
-                    yield shown, v, (ctx.source(fp.root), inner)
+                    yield _shown_item(ctx, fp, inner), v, (ctx.source(fp.root), inner)
         else:
             v = path_values(fp, root)
             for i, text in enumerate(v):
                 if isinstance(text, str):
-                    inner = ".".join(fp.head) + (f"[{i}]" if len(v) > 1 or isinstance(_dig_value(root, fp.head), list) else "")
+                    inner = ".".join(fp.head) + (f"[{i}]" if len(v) > 1 or isinstance(dig(root, fp.head), list) else "")
                     yield _shown_item(ctx, fp, inner), text, (ctx.source(fp.root), ".".join(fp.head))
-
-
-def _dig_value(root: dict, head: tuple[str, ...]) -> Any:
-    v: Any = root
-    for part in head:
-        v = v.get(part) if isinstance(v, dict) else None
-    return v
 
 
 def _shown_item(ctx: Context, fp: FieldPath, inner: str) -> str:
@@ -760,7 +748,7 @@ def _box(obj: Any) -> tuple[list[float], float | None] | None:
 
 def check_empty_space_ratio(spec: dict, ctx: Context) -> Outcome:
     bp, vp = FieldPath.parse(spec["box"]), FieldPath.parse(spec["product_volume"])
-    box = _box(_dig_value(ctx.root(bp.root) or {}, bp.head))
+    box = _box(dig(ctx.root(bp.root) or {}, bp.head))
     vol = path_values(vp, ctx.root(vp.root))
     missing = []
     if box is None:
@@ -806,7 +794,7 @@ def classify_size_tier(tiers: list[dict], dims: list[float], weight_g: float) ->
 def check_size_tier(spec: dict, ctx: Context) -> Outcome:
     table = ctx.tables[spec["table"]]
     pp = FieldPath.parse(spec["package"])
-    box = _box(_dig_value(ctx.root(pp.root) or {}, pp.head))
+    box = _box(dig(ctx.root(pp.root) or {}, pp.head))
     shown = ctx.shown_path(pp)
     if box is None or box[1] is None:
         return Outcome(False, missing_fields=[f"{shown}.length_cm/width_cm/height_cm/weight_g"], absent=True,
@@ -827,7 +815,7 @@ def check_size_tier(spec: dict, ctx: Context) -> Outcome:
 def check_bands_within(spec: dict, ctx: Context) -> Outcome:
     table = ctx.tables[spec["table"]]
     fp = FieldPath.parse(spec["path"])
-    bands = _dig_value(ctx.root(fp.root) or {}, fp.head)
+    bands = dig(ctx.root(fp.root) or {}, fp.head)
     shown = ctx.shown_path(fp)
     if not isinstance(bands, list) or not bands:
         return Outcome(False, missing_fields=[shown], absent=True, where=ctx.where(fp))

@@ -51,7 +51,8 @@ class FieldPath:
         return FieldPath(text, head[0], tuple(head[1:]), tail)
 
 
-def _dig(obj: Any, parts: Iterable[str]) -> Any:
+def dig(obj: Any, parts: Iterable[str]) -> Any:
+    """The value at a dotted path inside nested mappings (None when any step is missing)."""
     for p in parts:
         if not isinstance(obj, dict):
             return None
@@ -70,16 +71,16 @@ def path_values(path: FieldPath, root_obj: dict | None) -> list[Any]:
     if root_obj is None:
         return []
     if path.tail is None:
-        v = _dig(root_obj, path.head)
+        v = dig(root_obj, path.head)
         if is_absent(v):
             return []
         return [x for x in v if not is_absent(x)] if isinstance(v, list) else [v]
-    items = _dig(root_obj, path.head)
+    items = dig(root_obj, path.head)
     if not isinstance(items, list):
         return []
     out: list[Any] = []
     for item in items:
-        v = _dig(item, path.tail) if path.tail else item
+        v = dig(item, path.tail) if path.tail else item
         if is_absent(v):
             continue
         if isinstance(v, list):
@@ -327,7 +328,7 @@ class UnitView:
 
 def item_keys(path: FieldPath, keys: tuple[str, ...], view: UnitView) -> list[str]:
     """For has_item: one string per list item joining the item's values of ``keys``."""
-    items = _dig(view.root(path.root), path.head)
+    items = dig(view.root(path.root), path.head)
     if not isinstance(items, list):
         return []
     out = []
@@ -359,17 +360,18 @@ def _eq(x: Any, v: Any) -> bool:
 
 
 def compare_holds(atom: Atom, view: UnitView) -> bool:
-    """equals_market / equals_field: some value of the field equals the market / some value of the other field."""
+    """The computed operators: some value of the field equals the unit's market (equals_market) or a value of
+    another field (equals_field), starts with a listed prefix (prefix_in), or has a listed segment after its
+    first (segment_in)."""
     items = [x for x in atom_items(atom.path, atom.default, view) if isinstance(x, (str, int, float, bool))]
-    if atom.op == "equals_market":
-        return any(_eq(x, view.market) for x in items) == bool(atom.value)
+    if atom.op == "equals_market":  # the schema allows only `true`
+        return any(_eq(x, view.market) for x in items)
     if atom.op == "prefix_in":
         return any(isinstance(x, str) and x.startswith(atom.value) for x in items)
     if atom.op == "segment_in":
         keys = set(atom.value)
         return any(isinstance(x, str) and any(seg in keys for seg in x.split(".")[1:]) for x in items)
-    other = FieldPath.parse(atom.value)
-    others = path_values(other, view.root(other.root))
+    others = view.values(FieldPath.parse(atom.value))
     return any(_eq(x, y) for x in items for y in others)
 
 

@@ -314,3 +314,11 @@ def test_presence_tables_say_present_not_above_zero():
     c = ctx({"substances": [{"name": "Lead", "cas": "7439-92-1", "concentration_pct": 0.0012}]})
     out = check_substances_absent({"table": "p65"}, Context(c.unit, AS_OF, {"p65": table}))
     assert out.problems == ["substances[0] Lead (CAS 7439-92-1) is present (0.0012 %)"]
+
+
+def test_registration_country_from_an_absent_field_is_reported_as_missing():
+    out = check_registration({"type": "vat", "market": "listing.ships_from"},
+                             ctx(market="FR", listing={"market": "FR", "marketplace": "own-site"}, seller={"registrations": []}))
+    assert not out.ok and out.absent
+    assert out.missing_fields == ["listings[0].ships_from"]
+    assert out.problems == ["listings[0].ships_from is not given, so the registration country is unknown"]
