@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .engine import Engine, engine_for
 from .errors import CheckError, InputError, InputProblem
@@ -16,6 +16,7 @@ from .packs.loader import PackSet, load_packs
 from .packs.model import Requirement, Rule
 from .requirements import CHECKS, Context, Outcome, describe, merge_all
 from .units import CheckUnit, Source, build_units
+from .waivers import Waiver, apply_waivers, load_waiver_file, manifest_waivers
 from .yamlsource import Document
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -27,12 +28,15 @@ class Checker:
     ``Checker(packs=None, as_of=None, rulepacks=())``: ``packs`` selects pack ids or prefixes
     (``["eu.gpsr", "us."]``; default all), ``rulepacks`` adds directories of third-party packs,
     ``as_of`` is the date that decides which rules are in force (default today).
+    ``waivers`` is a central waivers file (path) or a list of :class:`~compliance_engine.waivers.Waiver`;
+    products' own ``waivers:`` apply too, unless ``use_waivers=False`` (audit mode: report as if none existed).
     A Checker can be shared by threads.
     """
 
     def __init__(self, packs: Iterable[str] | None = None, as_of: dt.date | str | None = None,
                  rulepacks: Iterable[str | os.PathLike] = (), include_builtin: bool = True,
-                 packset: PackSet | None = None):
+                 packset: PackSet | None = None, waivers: "str | os.PathLike | list[Waiver] | None" = None,
+                 use_waivers: bool = True):
         self.packset = packset if packset is not None else load_packs(rulepacks, include_builtin=include_builtin)
         self.as_of = _as_date(as_of) if as_of is not None else dt.date.today()
         selected = list(packs or [])
@@ -44,12 +48,25 @@ class Checker:
         self.selected = selected
         self.engine: Engine = engine_for(self.packset)
         self.rules: dict[str, Rule] = {r.id: r for r in self.packset.rules}
+        self._waivable = {r.id: r.waivable for r in self.packset.rules}
         self._tables = {p.id: p.tables for p in self.packset.packs}
         from .vocabulary import pack_keys
 
         self._pack_keys = pack_keys(self.packset)
+        self.use_waivers = use_waivers
+        if waivers is None or not use_waivers:
+            self.waivers: list[Waiver] = []
+        elif isinstance(waivers, (str, os.PathLike)):
+            self.waivers = load_waiver_file(waivers)
+        else:
+            self.waivers = list(waivers)
 
     # ------------------------------------------------------------------------------ public API
+    @property
+    def selected_rules(self) -> list[Rule]:
+        """The rules of the selected packs, sorted by id."""
+        return sorted((r for r in self.rules.values() if _pack_selected(r.pack, self.selected)), key=lambda r: r.id)
+
     @property
     def pack_summaries(self) -> list[dict]:
         return [p.summary() for p in self.packset.packs if _pack_selected(p.id, self.selected)]
@@ -62,7 +79,10 @@ class Checker:
         unit.product_source = Source("<product>", None)
         unit.listing_source = Source("<listing>", None) if listing is not None else None
         unit.seller_source = Source("<seller>", None) if seller is not None else None
-        return self.check_unit(unit, _as_date(as_of) if as_of else self.as_of)
+        on = _as_date(as_of) if as_of else self.as_of
+        result = UnitResult(unit.file, unit.sku, unit.market, unit.marketplace, self.check_unit(unit, on))
+        self._apply_waivers([result], [unit], on)
+        return result.findings
 
     def check_unit(self, unit: CheckUnit, as_of: dt.date | None = None) -> list[Finding]:
         as_of = as_of or self.as_of
@@ -76,31 +96,88 @@ class Checker:
             findings.append(self._finding(rule, unit, as_of, evaluation.requirements))
         return findings
 
-    def check_paths(self, paths: Iterable[str | os.PathLike]) -> Report:
+    def check_paths(self, paths: Iterable[str | os.PathLike], horizon: int | None = None) -> Report:
         """Load manifests under ``paths`` and check every unit; input problems land in ``report.errors``."""
         loaded = load_manifests(paths)
-        return self.check_loaded(loaded)
+        return self.check_loaded(loaded, horizon=horizon)
 
-    def check_loaded(self, loaded: LoadResult) -> Report:
+    def check_loaded(self, loaded: LoadResult, horizon: int | None = None,
+                     progress: Callable[[int, int], None] | None = None, markets: Iterable[str] | None = None) -> Report:
+        """Check every unit of ``loaded``. ``horizon`` (days) adds each result's ``upcoming`` findings: rules that
+        come into force, or escalate, within that many days after ``as_of``, evaluated as of that date.
+        ``markets`` (codes; EU and SEA expand) keeps only those markets' units.
+        ``progress(done, total)`` is called after each unit."""
         units, problems = build_units(loaded.manifests)
-        report = Report(as_of=self.as_of.isoformat(), packs=self.pack_summaries)
-        for u in units:
-            report.results.append(UnitResult(u.file, u.sku, u.market, u.marketplace, self.check_unit(u)))
+        if markets:
+            from .markets import expand_markets
+
+            wanted = set(expand_markets(m.upper() for m in markets))
+            units = [u for u in units if u.market in wanted]
+        report = Report(as_of=self.as_of.isoformat(), packs=self.pack_summaries, horizon=horizon)
+        for i, u in enumerate(units, 1):
+            result = UnitResult(u.file, u.sku, u.market, u.marketplace, self.check_unit(u))
+            if horizon is not None:
+                result.upcoming = self.upcoming_for_unit(u, horizon)
+            report.results.append(result)
+            if progress is not None:
+                progress(i, len(units))
+        waiver_warnings = self._apply_waivers(report.results, units, self.as_of)
         report.results.sort(key=UnitResult.sort_key)
         report.errors = [p.to_dict() for p in sorted(loaded.problems + problems)]
         from .vocabulary import vocabulary_warnings
 
-        report.warnings = [p.to_dict() for p in sorted(vocabulary_warnings(loaded.manifests, self._pack_keys))]
+        report.warnings = [p.to_dict() for p in sorted(vocabulary_warnings(loaded.manifests, self._pack_keys) + waiver_warnings)]
         return report
+
+    def upcoming_for_unit(self, unit: CheckUnit, horizon: int, as_of: dt.date | None = None) -> list[Finding]:
+        """Findings of the rules that come into force (``effective.from``) or escalate (``escalates.from``) in the
+        ``horizon`` days after ``as_of``, each evaluated as of that date, with ``applies_from`` set."""
+        as_of = as_of or self.as_of
+        end = as_of + dt.timedelta(days=horizon)
+        starts: dict[dt.date, set[str]] = {}
+        for r in self.rules.values():
+            if not _pack_selected(r.pack, self.selected):
+                continue
+            for day in (r.effective_from, r.escalate_on):
+                if day is not None and as_of < day <= end and r.in_force(day):
+                    starts.setdefault(day, set()).add(r.id)
+        out: list[Finding] = []
+        for day in sorted(starts):
+            view = UnitView(unit.product, unit.market, unit.listing, unit.seller)
+            evaluation = self.engine.evaluate(view, day)
+            for rule_id in sorted(starts[day] & set(evaluation.rules)):
+                f = self._finding(self.rules[rule_id], unit, day, evaluation.requirements)
+                f.applies_from = day.isoformat()
+                out.append(f)
+        out.sort(key=lambda f: (f.applies_from, f.rule))
+        return out
+
+    def _apply_waivers(self, results: list[UnitResult], units: list[CheckUnit], as_of: dt.date) -> list[InputProblem]:
+        if not self.use_waivers:
+            return []
+        waivers = list(self.waivers)
+        seen: set[tuple[str, int]] = set()
+        for u in units:
+            src = u.product_source
+            if not u.product.get("waivers") or src is None or (src.file, id(u.product)) in seen:
+                continue
+            seen.add((src.file, id(u.product)))
+            waivers += manifest_waivers(u.product, src.file, src.line_of)
+        if not waivers:
+            return []
+        return apply_waivers(results, waivers, self._waivable, as_of, rule_ids=self.rules)
 
     # ------------------------------------------------------------------------------ internals
     def _finding(self, rule: Rule, unit: CheckUnit, as_of: dt.date, active: set[str]) -> Finding:
         ctx = Context(unit, as_of, self._tables[rule.pack])
         failed: list[tuple[Requirement, Outcome, str]] = []
+        evidence: list[dict] = []
         for q in rule.requires:
             outcome, severity = self._evaluate(rule, q, ctx, active)
             if outcome is not None and not outcome.ok:
                 failed.append((q, outcome, severity))
+            elif outcome is not None:
+                evidence += [e for e in outcome.evidence if e not in evidence]
         missing_documents: list[dict] = []
         missing_fields: list[str] = []
         notes: list[str] = []
@@ -125,6 +202,9 @@ class Checker:
             src, path = unit.product_source, ""
         src = src or unit.product_source
         location = {"file": src.file if src else unit.file, "line": src.line_of(path) if src else 1}
+        shown = f"{src.prefix}.{path}" if (src and src.prefix and path) else ((src.prefix if src else "") or path)
+        if shown:
+            location["field"] = shown
         failed_text = "; ".join(_failure_text(q, o) for q, o, _ in failed)
         values = {"sku": unit.sku, "market": unit.market, "marketplace": unit.marketplace or "",
                   "failed": failed_text, "title": rule.title,
@@ -139,7 +219,7 @@ class Checker:
         return Finding(rule=rule.id, status=status, severity=severity, title=rule.title, message=message,
                        legal_basis=rule.legal_basis, references=list(rule.references), location=location,
                        missing_documents=missing_documents, missing_fields=missing_fields,
-                       remediation=rule.remediation if status == "fail" else None, pack=rule.pack)
+                       remediation=rule.remediation if status == "fail" else None, pack=rule.pack, evidence=evidence)
 
     def _evaluate(self, rule: Rule, q: Requirement, ctx: Context, active: set[str]) -> tuple[Outcome | None, str]:
         """Outcome of one requirement (None when its `when` does not hold) and its failing severity."""
@@ -156,7 +236,7 @@ class Checker:
                 if o is None:
                     continue
                 if o.ok:
-                    return Outcome(True), severity
+                    return Outcome(True, evidence=o.evidence), severity
                 outcomes.append(o)
             if not outcomes:
                 return None, ""

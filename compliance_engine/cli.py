@@ -7,113 +7,18 @@ rule pack could not be read or is invalid (or the command line is wrong); 3 an i
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
-from pathlib import Path
 
 import click
 
+from .commands.common import fail_input as _fail_input, make_checker as _checker, stderr as _stderr
 from .version import __version__
-
-FAIL_ON = ("error", "warning", "info", "never")
-
-
-def _date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date; use YYYY-MM-DD") from None
-
-
-def _stderr(message: str) -> None:
-    click.echo(message, err=True)
-
-
-def _fail_input(problems) -> None:
-    for p in problems:
-        _stderr(f"compliance-engine: {p}")
-    sys.exit(2)
-
-
-def _use_color(mode: str, stream) -> bool:
-    if mode != "auto":
-        return mode == "always"
-    if os.environ.get("NO_COLOR", "") != "":
-        return False
-    return hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"
-
-
-def _write_output(text: str, output: str | None, inputs: list[Path]) -> None:
-    if output is None or output == "-":
-        click.echo(text, nl=False, color=True)  # colour codes are only present when wanted
-        return
-    target = Path(output).resolve()
-    for src in inputs:
-        if target == src:
-            _stderr(f"compliance-engine: --output {output} is one of the input files; refusing to overwrite it")
-            sys.exit(2)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        _stderr(f"compliance-engine: cannot write {output}: {exc.strerror or exc}")
-        sys.exit(2)
-
-
-def _checker(packs, rulepacks, as_of):
-    from .checker import Checker
-    from .errors import InputError
-
-    try:
-        return Checker(packs=packs or None, as_of=as_of, rulepacks=rulepacks)
-    except InputError as exc:  # PackError included
-        _fail_input(exc.problems)
-
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="compliance-engine")
 def cli() -> None:
     """Check product, listing and seller manifests against EU, GB, US and South-East Asian rule packs."""
-
-
-@cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--market", "markets", multiple=True, help="Only check these markets (country codes; EU and SEA expand). Repeatable.")
-@click.option("--pack", "packs", multiple=True, help="Only report rules of these packs (id or prefix: eu.gpsr, us., sea). Repeatable.")
-@click.option("--rulepacks", multiple=True, type=click.Path(file_okay=False), help="Also load the rule packs in this directory. Repeatable.")
-@click.option("--as-of", callback=_date, help="Check as of this date (YYYY-MM-DD); decides which rules are in force. Default: today.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--output", "-o", help="Write the report to this file (atomically) instead of standard output.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
-              help="Exit 1 when a finding of this severity or higher fails.")
-@click.option("--verbose", "-v", is_flag=True, help="Text format: list passing rules one per line.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
-              help="Colour the text report: auto = only on a terminal and never when NO_COLOR is set.")
-def check(paths, markets, packs, rulepacks, as_of, fmt, output, fail_on, verbose, color):
-    """Check the manifests in PATHS (files or directories)."""
-    from .loading import load_manifests
-    from .markets import expand_markets
-
-    checker = _checker(packs, rulepacks, as_of)
-    loaded = load_manifests(paths)
-    report = checker.check_loaded(loaded)
-    if markets:
-        wanted = set(expand_markets(m.upper() for m in markets))
-        report.results = [r for r in report.results if r.market in wanted]
-    from . import formatters
-
-    render = formatters.get(fmt)
-    text = render(report, color=_use_color(color, sys.stdout) if output in (None, "-") else False, verbose=verbose)
-    _write_output(text, output, [m.path for m in loaded.manifests if m.path is not None])
-    if fmt != "text" or output not in (None, "-"):  # the text report on stdout already lists them
-        for e in report.errors:
-            _stderr(f"compliance-engine: {e['file']}:{e['line']}: {e['message']}")
-    sys.exit(report.exit_code(fail_on))
 
 
 @cli.group()
@@ -202,12 +107,27 @@ def packs_validate(directories):
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["product", "listing", "seller", "rulepack"]))
+@click.argument("kind", type=click.Choice(["product", "listing", "seller", "manifest", "rulepack", "rulepack-data", "waivers", "config"]))
 def schema(kind):
     """Print the JSON Schema of a manifest kind or of the rule pack format."""
     from .schemas import schema_text
 
     click.echo(schema_text(kind), nl=False)
+
+
+def _register() -> None:
+    from .commands.bundle import bundle
+    from .commands.check import check
+    from .commands.documents import documents
+    from .commands.packs_test import packs_test
+
+    cli.add_command(check)
+    cli.add_command(documents)
+    cli.add_command(bundle)
+    packs.add_command(packs_test, "test")
+
+
+_register()
 
 
 def main() -> None:

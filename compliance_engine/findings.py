@@ -8,7 +8,7 @@ from typing import Any
 from .version import __version__
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
-STATUSES = ("pass", "fail", "waived")
+STATUSES = ("pass", "fail", "waived")  # an `upcoming` finding (check --horizon) keeps pass/fail and sets applies_from
 
 
 @dataclass
@@ -25,6 +25,13 @@ class Finding:
     missing_fields: list[str] = field(default_factory=list)
     remediation: str | None = None
     pack: str | None = None
+    waiver: dict[str, Any] | None = None  # the waiver that waived it, or an expired/refused one (with its reason)
+    applies_from: str | None = None  # upcoming findings: the date the rule comes into force
+    evidence: list[dict] = field(default_factory=list)  # documents/registrations that satisfied it (in-process only)
+
+    @property
+    def waived(self) -> bool:
+        return self.status == "waived"
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -41,6 +48,10 @@ class Finding:
         }
         if self.remediation:
             out["remediation"] = self.remediation
+        if self.waiver:
+            out["waiver"] = self.waiver
+        if self.applies_from:
+            out["applies_from"] = self.applies_from
         return out
 
 
@@ -51,13 +62,17 @@ class UnitResult:
     market: str
     marketplace: str | None
     findings: list[Finding]
+    upcoming: list[Finding] | None = None  # with check --horizon: rules coming into force within it
 
     def sort_key(self) -> tuple:
         return (self.file, self.sku, self.market, self.marketplace or "")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "sku": self.sku, "market": self.market, "marketplace": self.marketplace,
-                "findings": [f.to_dict() for f in self.findings]}
+        out = {"file": self.file, "sku": self.sku, "market": self.market, "marketplace": self.marketplace,
+               "findings": [f.to_dict() for f in self.findings]}
+        if self.upcoming is not None:
+            out["upcoming"] = [f.to_dict() for f in self.upcoming]
+        return out
 
 
 @dataclass
@@ -66,7 +81,12 @@ class Report:
     packs: list[dict]
     results: list[UnitResult] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
-    warnings: list[dict] = field(default_factory=list)  # unknown open-vocabulary keys; never change the exit code
+    warnings: list[dict] = field(default_factory=list)  # unknown open-vocabulary keys, expired waivers; never change the exit code
+    horizon: int | None = None  # check --horizon DAYS: results carry `upcoming`
+
+    @property
+    def upcoming(self) -> list[Finding]:
+        return [f for r in self.results for f in (r.upcoming or [])]
 
     @property
     def findings(self) -> list[Finding]:
@@ -81,6 +101,7 @@ class Report:
             "failed": sum(f.status == "fail" for f in fs),
             "waived": sum(f.status == "waived" for f in fs),
             "errors": len(self.errors),
+            **({"upcoming": sum(f.status == "fail" for f in self.upcoming)} if self.horizon is not None else {}),
         }
 
     def failed_at_or_above(self, severity: str) -> bool:
@@ -100,6 +121,7 @@ class Report:
             "report_version": 1,
             "tool": {"name": "compliance-engine", "version": __version__},
             "as_of": self.as_of,
+            **({"horizon_days": self.horizon} if self.horizon is not None else {}),
             "packs": self.packs,
             "results": [r.to_dict() for r in self.results],
             "errors": self.errors,

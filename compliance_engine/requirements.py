@@ -31,6 +31,7 @@ class Outcome:
     absent: bool = False  # failed only because a field it reads is absent
     where: tuple[Source | None, str] | None = None  # (source, field path) the outcome is about
     notes: list[str] = field(default_factory=list)  # what a computing check found (size tier, ratio), pass or fail
+    evidence: list[dict] = field(default_factory=list)  # documents/registrations that satisfied it (see _evidence)
 
 
 @dataclass
@@ -123,6 +124,15 @@ def _doc_detail(spec: dict) -> str:
     return ", ".join(parts)
 
 
+def _evidence(kind: str, item: dict, src: Source | None, path: str) -> dict:
+    """What satisfied a document or registration requirement: the entry, where it is declared, its file."""
+    out = {"kind": kind, "type": item.get("type"), "id": item.get("id") or item.get("number"),
+           "manifest": src.file if src else None, "field": path, "line": src.line_of(path) if src else 1,
+           "file": item.get("file"), "directory": str(src.manifest.directory) if (src and src.manifest) else None,
+           "issued": item.get("issued"), "expires": item.get("expires")}
+    return {k: (str(v) if isinstance(v, dt.date) else v) for k, v in out.items()}
+
+
 def check_document(spec: dict, ctx: Context) -> Outcome:
     types = _list(spec["type"])
     level = spec.get("level", "any")
@@ -135,7 +145,7 @@ def check_document(spec: dict, ctx: Context) -> Outcome:
     problems: list[str] = []
     for data, src in holders:
         base = src.manifest.directory if (src and src.manifest) else None
-        for doc in data.get("documents") or []:
+        for i, doc in enumerate(data.get("documents") or []):
             if doc.get("type") not in types:
                 continue
             if not set(_list(spec.get("covers"))) <= set(doc.get("covers") or []):
@@ -153,7 +163,7 @@ def check_document(spec: dict, ctx: Context) -> Outcome:
             if why:
                 problems.append(why)
                 continue
-            return Outcome(True)
+            return Outcome(True, evidence=[_evidence("document", doc, src, f"documents[{i}]")])
     entry = {"type": types[0], "detail": _doc_detail(spec)}
     if len(types) > 1:
         entry["detail"] = (f"or {_join(types[1:])}" + (f"; {entry['detail']}" if entry["detail"] else ""))
@@ -189,7 +199,7 @@ def merge_all(outcomes: list[Outcome]) -> Outcome:
     """Every outcome must hold; failures are merged (documents, fields and reasons of each)."""
     bad = [o for o in outcomes if not o.ok]
     if not bad:
-        return Outcome(True)
+        return Outcome(True, evidence=[e for o in outcomes for e in o.evidence])
     return Outcome(False, [d for o in bad for d in o.missing_documents], [f for o in bad for f in o.missing_fields],
                    [p for o in bad for p in o.problems], all(o.absent for o in bad),
                    next((o.where for o in bad if o.where), None))
@@ -208,12 +218,14 @@ def _registration_for(spec: dict, ctx: Context, target: str) -> Outcome:
             return False
         return code == target or (code == "EU" and target in EU27) or (target == "EU" and code in EU27)
 
-    candidates: list[tuple[dict, str]] = []
+    candidates: list[tuple[dict, str, Source | None, str]] = []
     if level in ("product", "any"):
-        candidates += [(r, "market") for r in ctx.unit.product.get("registrations") or []]
+        candidates += [(r, "market", ctx.unit.product_source, f"registrations[{i}]")
+                       for i, r in enumerate(ctx.unit.product.get("registrations") or [])]
     if level in ("seller", "any") and ctx.unit.seller is not None:
-        candidates += [(r, "country") for r in ctx.unit.seller.get("registrations") or []]
-    for reg, key in candidates:
+        candidates += [(r, "country", ctx.unit.seller_source, f"registrations[{i}]")
+                       for i, r in enumerate(ctx.unit.seller.get("registrations") or [])]
+    for reg, key, src, path in candidates:
         if reg.get("type") not in types or not market_ok(reg.get(key) or reg.get("market") or reg.get("country")):
             continue
         if is_absent(reg.get("number")):
@@ -240,7 +252,7 @@ def _registration_for(spec: dict, ctx: Context, target: str) -> Outcome:
                 problems.append(f"{reg['type']} registration {reg.get('number')} was made {age} days ago "
                                 f"(it must be renewed every {spec['max_age_days']} days)")
                 continue
-        return Outcome(True)
+        return Outcome(True, evidence=[_evidence("registration", reg, src, path)])
     detail = spec.get("detail") or (f"for {target}" if market != "any" else "")
     if spec.get("detail") and spec.get("for_each_country"):
         detail = f"{spec['detail']} ({target})"

@@ -1,3 +1,3 @@
 """The engine version (also part of every report and of compiled-pack cache keys)."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -87,6 +87,10 @@ class _Converter:
                 value = _constructor.construct_object(node)
             except yaml.YAMLError as exc:
                 self.fail(node, f"invalid value: {exc}")
+            except (ValueError, OverflowError) as exc:  # e.g. 2026-02-30: shaped like a date, but no such day
+                where = f"{path}: " if path else ""
+                self.fail(node, f"{where}{node.value!r} is not a valid date ({exc})" if node.tag.endswith(":timestamp")
+                          else f"{where}invalid value {node.value!r} ({exc})")
             if isinstance(value, _dt.datetime):
                 self.fail(node, "timestamps with a time are not accepted; write a date (2025-03-01)")
             return value

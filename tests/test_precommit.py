@@ -57,9 +57,9 @@ def _env(base: Path) -> dict:
     return env
 
 
-def _try(repo: Path, tmp_base: Path, *files: str):
-    return subprocess.run([*_pre_commit(), "try-repo", str(ROOT), "compliance-check", "--color", "never",
-                           "--verbose", "--files", *files],
+def _try(repo: Path, tmp_base: Path, *files: str, hook: str = "compliance-check"):
+    selection = ["--files", *files] if files else ["--all-files"]
+    return subprocess.run([*_pre_commit(), "try-repo", str(ROOT), hook, "--color", "never", "--verbose", *selection],
                           cwd=repo, capture_output=True, text=True, env=_env(tmp_base), timeout=900)
 
 
@@ -73,3 +73,23 @@ def test_hook_passes_a_compliant_manifest_and_fails_a_failing_one(repo, tmp_path
     assert "Failed" in bad.stdout
     assert "eu.gpsr.responsible-economic-operator" in bad.stdout
     assert "HOOK-FAIL" in bad.stdout
+    # every failure line stands alone (file:line first), so chunked output stays readable
+    fail_lines = [line for line in bad.stdout.splitlines() if " FAIL " in line]
+    assert fail_lines and all(line.startswith("products/fail.yaml:") for line in fail_lines)
+    assert "1 file, " in bad.stdout
+
+
+def test_the_check_all_hook_checks_the_configured_catalogue_once(repo, tmp_path_factory):
+    base = tmp_path_factory.getbasetemp()
+    write(repo / ".compliance-engine.yaml", "paths: [products/]\n")
+    write(repo / "notes.yaml", "not: a manifest\n")  # outside the configured paths: never read
+    subprocess.run(["git", "add", "."], cwd=repo, check=True, env=_env(base))
+    try:
+        out = _try(repo, base, hook="compliance-check-all")
+    finally:
+        (repo / ".compliance-engine.yaml").unlink()
+        (repo / "notes.yaml").unlink()
+        subprocess.run(["git", "add", "-A"], cwd=repo, check=True, env=_env(base))
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert out.stdout.count("2 files, 2 check units") == 1  # one run over the whole catalogue
+    assert "HOOK-FAIL" in out.stdout and "notes.yaml" not in out.stdout

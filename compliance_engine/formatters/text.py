@@ -1,11 +1,13 @@
 """Human-readable report: grouped by file, product and market; failing rules with what is missing;
-a per-product checklist of documents still required; one summary line."""
+waived rules with their reason; upcoming rules (``--horizon``); a per-product checklist of documents still
+required; the rule packs and their versions; one summary line, last."""
 
 from __future__ import annotations
 
 import textwrap
 
-from ..findings import Report, UnitResult
+from ..findings import Finding, Report, UnitResult
+from .common import document_text, documents_still_required, summary_line, waiver_text
 
 _INDENT = " " * 17
 _WIDTH = 110
@@ -29,13 +31,10 @@ class _Paint:
         return f"\x1b[{codes}m{text}\x1b[0m"
 
 
-def _doc_text(d: dict) -> str:
-    kind = "registration " if d.get("kind") == "registration" else ""
-    return f"{kind}{d['type']}" + (f" ({d['detail']})" if d.get("detail") else "")
-
-
-def render(report: Report, color: bool = False, verbose: bool = False, **_: object) -> str:
+def render(report: Report, color: bool = False, verbose: bool = False, quiet: bool = False, **_: object) -> str:
     p = _Paint(color)
+    if quiet:
+        return _quiet(report, p)
     out: list[str] = []
     if report.errors:
         out.append(p("Input errors", "bold", "red"))
@@ -55,7 +54,7 @@ def render(report: Report, color: bool = False, verbose: bool = False, **_: obje
             out.append(p(r.file, "bold"))
             current_file = r.file
         out.extend(_unit(r, p, verbose))
-    checklist = _checklist(report.results)
+    checklist = documents_still_required(report.results)
     if checklist:
         out.append("")
         out.append(p("Documents still required", "bold"))
@@ -63,18 +62,43 @@ def render(report: Report, color: bool = False, verbose: bool = False, **_: obje
             out.append(f"  {p(sku, 'bold')}")
             for text, markets, rules in items:
                 out.append(f"    [ ] {text}  ({', '.join(markets)}; {', '.join(rules)})")
+    if report.packs:
+        out.append("")
+        out.extend(p(line, "dim") for line in _pack_lines(report.packs))
     s = report.summary()
-    fails = [f for f in report.findings if f.status == "fail"]
-    by_sev = {sev: sum(f.severity == sev for f in fails) for sev in ("error", "warning", "info")}
-    sev_text = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in by_sev.items() if n)
-    line = (f"{s['checked']} check unit{'s' if s['checked'] != 1 else ''}, {s['findings']} findings: "
-            f"{s['passed']} passed, {s['failed']} failed" + (f" ({sev_text})" if sev_text else "") +
-            (f", {s['waived']} waived" if s["waived"] else "") +
-            (f", {s['errors']} input error{'s' if s['errors'] != 1 else ''}" if s["errors"] else "") +
-            f"; as of {report.as_of}")
+    errors_failed = any(f.status == "fail" and f.severity == "error" for f in report.findings)
     out.append("")
-    colour = "red" if by_sev["error"] or s["errors"] else ("yellow" if s["failed"] else "green")
-    out.append(p(line, "bold", colour))
+    colour = "red" if errors_failed or s["errors"] else ("yellow" if s["failed"] else "green")
+    out.append(p(summary_line(report), "bold", colour))
+    return "\n".join(out) + "\n"
+
+
+def _quiet(report: Report, p: "_Paint") -> str:
+    """Only what needs action, one self-contained block per failure (``file:line: FAIL ...``), then the pack
+    versions behind those failures and a summary line that counts this run's files: readable even when
+    pre-commit splits the files into chunks and prints each chunk's output one after another."""
+    out: list[str] = [f"{e['file']}:{e['line']}: {p('input error', 'red')}: {e['message']}" for e in report.errors]
+    out += [f"{w['file']}:{w['line']}: {p('warning', 'yellow')}: {w['message']}" for w in report.warnings]
+    used: set[str] = set()
+    for r in report.results:
+        where = f"{r.sku} · {r.market}" + (f" · {r.marketplace}" if r.marketplace else "")
+        for f in r.findings:
+            if f.status != "fail":
+                continue
+            used.add(f.pack or "")
+            tag = p(f"FAIL {f.severity}", "red" if f.severity == "error" else "yellow")
+            out.append(f"{_location(f)}: {tag} {f.rule} [{where}]: {f.message}")
+            out += [f"    needs {document_text(d)}" for d in f.missing_documents]
+            out += [f"    missing {m}" for m in f.missing_fields]
+            out += _unused_waiver(f)
+    packs = [pk for pk in report.packs if pk["id"] in used]
+    if packs:
+        out.extend(p(line, "dim") for line in _pack_lines(packs))
+    files = len({r.file for r in report.results} | {e["file"] for e in report.errors})
+    s = report.summary()
+    errors_failed = any(f.status == "fail" and f.severity == "error" for f in report.findings)
+    colour = "red" if errors_failed or s["errors"] else ("yellow" if s["failed"] else "green")
+    out.append(p(f"{files} file{'s' if files != 1 else ''}, " + summary_line(report), "bold", colour))
     return "\n".join(out) + "\n"
 
 
@@ -87,20 +111,23 @@ def _unit(r: UnitResult, p: _Paint, verbose: bool) -> list[str]:
         if f.status != "fail":
             continue
         tag = p(f"FAIL {f.severity:<7}", "red" if f.severity == "error" else "yellow")
-        lines.append(f"    {tag} {f.rule}  {p(str(f.location['file']) + ':' + str(f.location['line']), 'dim')}")
+        lines.append(f"    {tag} {f.rule}  {p(_location(f), 'dim')}")
         lines.extend(_wrapped(f.message))
         for d in f.missing_documents:
-            lines.extend(_wrapped(_doc_text(d), "needs "))
+            lines.extend(_wrapped(document_text(d), "needs "))
         for m in f.missing_fields:
             lines.extend(_wrapped(m, "missing "))
         if f.remediation:
             lines.extend(_wrapped(f.remediation, "fix: "))
+        lines.extend(_unused_waiver(f))
     for f in passed:  # informational findings (e.g. a package's size tier) are shown, not just counted
         if f.severity == "info":
             lines.append(f"    {p('INFO', 'cyan')}         {f.rule}")
             lines.extend(_wrapped(f.message))
     for f in waived:
-        lines.append(f"    {p('waived', 'dim')}       {f.rule}  {f.message}")
+        lines.append(f"    {p('waived', 'dim')}       {f.rule}  {p(_location(f), 'dim')}")
+        lines.extend(_wrapped(f.message))
+        lines.extend(_wrapped(waiver_text(f.waiver or {}), "waived: "))
     if verbose:
         for f in passed:
             lines.append(f"    {p('pass', 'green')}         {f.rule}")
@@ -108,20 +135,45 @@ def _unit(r: UnitResult, p: _Paint, verbose: bool) -> list[str]:
         lines.append(f"    {p(f'{len(passed)} passed', 'green')}: {', '.join(f.rule for f in passed)}")
     if not r.findings:
         lines.append(f"    {p('no rule applies', 'dim')}")
+    if r.upcoming is not None:
+        coming = [f for f in r.upcoming if f.status == "fail"]
+        for f in coming:
+            lines.append(f"    {p(f'UPCOMING {f.applies_from}', 'yellow')} {f.rule}  {p(_location(f), 'dim')}")
+            lines.extend(_wrapped(f.message))
+            for d in f.missing_documents:
+                lines.extend(_wrapped(document_text(d), "needs "))
+        met = [f for f in r.upcoming if f.status != "fail"]
+        if met:
+            label = f"{len(met)} upcoming already met"
+            lines.append(f"    {p(label, 'dim')}: {', '.join(f'{f.rule} ({f.applies_from})' for f in met)}")
     return lines
 
 
-def _checklist(results: list[UnitResult]):
-    by_sku: dict[str, dict[str, tuple[list[str], list[str]]]] = {}
-    for r in results:
-        for f in r.findings:
-            if f.status != "fail":
-                continue
-            for d in f.missing_documents:
-                text = _doc_text(d)
-                markets, rules = by_sku.setdefault(r.sku, {}).setdefault(text, ([], []))
-                if r.market not in markets:
-                    markets.append(r.market)
-                if f.rule not in rules:
-                    rules.append(f.rule)
-    return [(sku, [(t, m, rl) for t, (m, rl) in sorted(items.items())]) for sku, items in sorted(by_sku.items())]
+def _pack_lines(packs: list[dict]) -> list[str]:
+    """``packs: eu.ce 2026.1, eu.gpsr 2026.1, ...`` wrapped between packs, never inside one."""
+    lines, line = [], "packs:"
+    for i, pk in enumerate(packs):
+        item = f"{pk['id']} {pk.get('version', '')}" + ("," if i < len(packs) - 1 else "")
+        if len(line) + 1 + len(item) > _WIDTH and line.strip():
+            lines.append(line)
+            line = " "
+        line += " " + item
+    return lines + [line]
+
+
+def _location(f: Finding) -> str:
+    return f"{f.location['file']}:{f.location['line']}"
+
+
+def _unused_waiver(f: Finding) -> list[str]:
+    """A waiver that matched a failing finding but did not waive it: expired, or refused for the rule."""
+    w = f.waiver
+    if not w:
+        return []
+    where = f" ({w['file']}:{w['line']})" if w.get("file") else ""
+    if w.get("expired"):
+        owner = f" (owner {w['owner']})" if w.get("owner") else ""
+        return _wrapped(f"{w.get('reason', '')}{owner}{where}", f"waiver expired {w.get('expires', '')}: ")
+    if w.get("refused"):
+        return _wrapped(waiver_text(w) + where, f"waiver refused, {w['refused']}: ")
+    return []

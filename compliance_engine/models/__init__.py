@@ -35,7 +35,7 @@ __all__ = [
 
 MODEL_BY_KIND: dict[str, type[ManifestModel]] = {"Product": Product, "Listing": Listing, "Seller": Seller}
 
-SCHEMA_BASE_URL = "https://compliance-engine.dev/schemas/"
+SCHEMA_BASE_URL = "https://raw.githubusercontent.com/compliance-engine/compliance-engine/main/schemas/"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 _TITLES = {

@@ -57,6 +57,7 @@ from .base import (
     raise_errors,
 )
 from .listing import EmbeddedListing
+from .waiver import ManifestWaiver
 
 __all__ = [
     "Product", "Identifiers", "AgeGrade", "Electrical", "VoltageRange", "Radio", "Charging", "Battery",
@@ -514,6 +515,7 @@ class Product(ManifestModel):
     documents: Optional[list[Document]] = None
     registrations: Optional[list[Registration]] = None
     listings: Optional[list[EmbeddedListing]] = None
+    waivers: Optional[list[ManifestWaiver]] = None
 
     @field_validator("economic_operators", mode="before")
     @classmethod

@@ -118,8 +118,10 @@ def _parse_date(v: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(v))
 
 
-def _version_tuple(v: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in re.findall(r"\d+", v)[:3])
+def _version_tuple(v: str) -> tuple[int, int, int]:
+    """Major, minor, patch; a missing part counts as 0, so "1.0" and "1.0.0" are the same version."""
+    parts = [int(x) for x in re.findall(r"\d+", v)[:3]]
+    return tuple(parts + [0] * (3 - len(parts)))  # type: ignore[return-value]
 
 
 def load_pack_file(path: Path) -> tuple[Pack | None, list[InputProblem]]:

@@ -182,7 +182,7 @@ RULE = {
 
 PACK_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "$id": "https://compliance-engine.dev/schemas/rulepack.schema.json",
+    "$id": "https://raw.githubusercontent.com/compliance-engine/compliance-engine/main/schemas/rulepack.schema.json",
     "title": "compliance-engine rule pack",
     "type": "object",
     "additionalProperties": False,
@@ -209,7 +209,7 @@ PACK_SCHEMA = {
 
 DATA_TABLE_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "$id": "https://compliance-engine.dev/schemas/rulepack-data.schema.json",
+    "$id": "https://raw.githubusercontent.com/compliance-engine/compliance-engine/main/schemas/rulepack-data.schema.json",
     "title": "compliance-engine rule pack data table",
     "type": "object",
     "additionalProperties": False,

@@ -94,7 +94,9 @@ def test_json_follows_the_report_contract_and_is_byte_identical():
             n += 1
             assert finding_keys <= set(f)
             assert f["status"] in ("pass", "fail", "waived") and f["severity"] in ("error", "warning", "info")
-            assert set(f["location"]) == {"file", "line"} and f["location"]["line"] >= 1
+            assert {"file", "line"} <= set(f["location"]) <= {"file", "line", "field"} and f["location"]["line"] >= 1
+            if f["status"] == "fail":  # a failure points at the field it is about
+                assert f["location"].get("field"), f
     assert n == report["summary"]["findings"] > 0
 
 

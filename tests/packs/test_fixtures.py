@@ -1,5 +1,8 @@
 """The generic fixture walk: every fixture of every shipped pack behaves as its x-expect says,
-and every shipped rule has at least one passing and one failing fixture."""
+and every shipped rule has at least one passing and one failing fixture.
+
+Same code path as `compliance-engine packs test rulepacks/` (compliance_engine.fixtures.load_fixture_suite),
+run once per module; the per-fixture tests read its results."""
 
 from __future__ import annotations
 
@@ -7,17 +10,21 @@ from pathlib import Path
 
 import pytest
 
-from compliance_engine import Checker
-from compliance_engine.fixtures import fixture_files, run_fixture
+from compliance_engine.fixtures import FixtureRun, FixtureSuite, load_fixture_suite, pack_fixture_files
 from compliance_engine.packs.loader import builtin_packs_dir
+from tests.conftest import AS_OF
 
-REGIONS = sorted(p for p in builtin_packs_dir().iterdir() if p.is_dir())
-FIXTURES = [f for region in REGIONS for f in fixture_files(region)]
+FIXTURES, STRAY = pack_fixture_files([builtin_packs_dir()])
 
 
 @pytest.fixture(scope="module")
-def checker() -> Checker:
-    return Checker(as_of="2026-11-24")
+def suite() -> FixtureSuite:
+    return load_fixture_suite([builtin_packs_dir()], as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def fixture_run(suite) -> FixtureRun:
+    return suite.run()
 
 
 def _id(p: Path) -> str:
@@ -25,20 +32,22 @@ def _id(p: Path) -> str:
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=_id)
-def test_fixture_behaves_as_expected(fixture, checker):
-    result = run_fixture(fixture, checker)
-    assert not result.problems, "\n".join(result.problems)
+def test_fixture_behaves_as_expected(fixture, suite, fixture_run):
+    unreadable = [str(p) for p in suite.problems if Path(p.file).resolve() == fixture.resolve()]
+    assert not unreadable, "\n".join(unreadable)
+    result = fixture_run.result_for(fixture)
+    assert result is not None, f"{fixture} was not run"
+    assert result.ok, "\n".join(f"{result.file}:{p.line}: {p.message}" for p in result.problems)
 
 
-def test_every_rule_has_a_passing_and_a_failing_fixture(checker):
+def test_every_fixture_file_is_in_a_pass_or_fail_folder():
     assert FIXTURES, "no fixtures found"
-    passed: set[str] = set()
-    failed: set[str] = set()
-    for f in FIXTURES:
-        r = run_fixture(f, checker)
-        passed |= r.passed_rules
-        failed |= r.failed_rules
-    rules = set(checker.rules)
-    missing = sorted(f"{rid}: no {'passing' if rid not in passed else ''}{' and no ' if rid not in passed and rid not in failed else ''}{'failing' if rid not in failed else ''} fixture"
-                     for rid in rules if rid not in passed or rid not in failed)
+    assert not STRAY, "\n".join(map(str, STRAY))
+
+
+def test_every_rule_has_a_passing_and_a_failing_fixture(fixture_run):
+    coverage = fixture_run.coverage
+    assert len(coverage.rules) == len({r.id for p in fixture_run.packs for r in p.rules}) > 0
+    missing = [f"{rule}: no passing fixture" for rule in coverage.without_pass]
+    missing += [f"{rule}: no failing fixture" for rule in coverage.without_fail]
     assert not missing, "\n".join(missing)

@@ -1096,7 +1096,7 @@ def test_generate_schemas_shape() -> None:
     assert set(schemas) == {"product", "listing", "seller"}
     for key, schema in schemas.items():
         assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-        assert schema["$id"] == f"https://compliance-engine.dev/schemas/{key}.schema.json"
+        assert schema["$id"] == f"https://raw.githubusercontent.com/compliance-engine/compliance-engine/main/schemas/{key}.schema.json"
         assert key.capitalize() in schema["title"]
         assert schema["properties"]["kind"]["const"] == key.capitalize()
         objects = list(_objects(schema))
