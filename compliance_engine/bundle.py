@@ -33,6 +33,7 @@ from .errors import ComplianceEngineError, InputError, InputProblem
 from .findings import SEVERITY_RANK, Finding, Report, UnitResult
 from .loading import LoadResult
 from .paths import is_within, repo_relative, repo_root
+from .formatters.markdown import table
 from .version import __version__
 
 BUNDLE_VERSION = 1
@@ -222,19 +223,6 @@ def build_index(result: UnitResult, report: Report, files: dict[tuple, EvidenceF
     }
 
 
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
-def _row(cells: list[Any]) -> str:
-    return "| " + " | ".join(_cell(c) for c in cells) + " |"
-
-
-def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
-    return [_row(header), "|" + "|".join("---" for _ in header) + "|", *(_row(r) for r in rows)]
-
-
 def render_index_markdown(index: dict[str, Any]) -> str:
     u, s = index["unit"], index["summary"]
     where = f"{u['sku']} in {u['market']}" + (f" ({u['marketplace']})" if u["marketplace"] else "")
@@ -248,13 +236,13 @@ def render_index_markdown(index: dict[str, Any]) -> str:
            f"evidence files: {s['evidence_files']}; documents missing: {s['missing']}",
            "", "## Missing", ""]
     if index["missing"]:
-        out += _table(["Kind", "Type", "Detail", "Severity", "Rules"],
+        out += table(["Kind", "Type", "Detail", "Severity", "Rules"],
                       [[m["kind"], m["type"], m["detail"], m["severity"], ", ".join(m["rules"])] for m in index["missing"]])
     else:
         out.append("Nothing is missing.")
     if index["waived"]:
         out += ["", "## Waived", ""]
-        out += _table(["Rule", "Reason", "Owner", "Expires", "Waiver"],
+        out += table(["Rule", "Reason", "Owner", "Expires", "Waiver"],
                       [[w["rule"], w.get("reason"), w.get("owner"), w.get("expires"), f"{w.get('file')}:{w.get('line')}"]
                        for w in index["waived"]])
     out += ["", "## Rules"]
@@ -269,12 +257,12 @@ def render_index_markdown(index: dict[str, Any]) -> str:
         for m in r["missing_fields"]:
             out.append(f"- Missing field: {m}")
         if r["evidence"]:
-            out += ["", *_table(["Kind", "Type", "Id", "Issued", "Expires", "Declared in", "File"],
+            out += ["", *table(["Kind", "Type", "Id", "Issued", "Expires", "Declared in", "File"],
                                 [[e["kind"], e["type"], e["id"], e["issued"], e["expires"], e["declared_in"],
                                   e["file"] or NO_FILE] for e in r["evidence"]])]
     out += ["", "## Files", ""]
     if index["files"]:
-        out += _table(["File in bundle", "Source", "SHA-256"], [[f["path"], f["source"], f["sha256"]] for f in index["files"]])
+        out += table(["File in bundle", "Source", "SHA-256"], [[f["path"], f["source"], f["sha256"]] for f in index["files"]])
     else:
         out.append("No evidence file.")
     return "\n".join(out) + "\n"

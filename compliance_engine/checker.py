@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterable
 from .engine import Engine, engine_for
 from .errors import CheckError, InputError, InputProblem
 from .findings import SEVERITY_RANK, Finding, Report, UnitResult
-from .loading import LoadResult, Manifest, load_manifests, validate_document
+from .loading import LoadResult, load_manifests, validate_document
 from .packs.conditions import TRUE, UnitView
 from .packs.loader import PackSet, load_packs
 from .packs.model import Requirement, Rule

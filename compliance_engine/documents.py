@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .findings import SEVERITY_RANK, Report, UnitResult
+from .formatters.markdown import table
 from .version import __version__
 
 FORMATS = ("text", "markdown", "csv", "json")
@@ -288,37 +289,24 @@ def render_text(checklist: DocumentsChecklist) -> str:
     return "\n".join(out) + "\n"
 
 
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
-def _row(cells: list[Any]) -> str:
-    return "| " + " | ".join(_cell(c) for c in cells) + " |"
-
-
-def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
-    return [_row(header), "|" + "|".join("---" for _ in header) + "|", *(_row(r) for r in rows)]
-
-
 def render_markdown(checklist: DocumentsChecklist) -> str:
     out = [f"# Documents still required as of {checklist.as_of}", "",
            f"{_summary_line(checklist)}.", ""]
     missing_rows = [[p.sku, p.file, p.market, ", ".join(m.marketplaces), m.kind, m.type, m.detail, m.severity,
                      ", ".join(m.rules)] for p in checklist.products for m in p.missing]
     out += ["## Missing", ""]
-    out += (_table(["SKU", "File", "Market", "Marketplaces", "Kind", "Type", "Detail", "Severity", "Rules"], missing_rows)
+    out += (table(["SKU", "File", "Market", "Marketplaces", "Kind", "Type", "Detail", "Severity", "Rules"], missing_rows)
             if missing_rows else ["Nothing is missing."])
     expiring_rows = [[p.sku, p.file, p.market, ", ".join(e.marketplaces), e.kind, e.type, e.id, f"{e.manifest}:{e.line}",
                       e.expires, e.days_left, ", ".join(e.rules)] for p in checklist.products for e in p.expiring]
     out += ["", f"## Expiring within {checklist.within_days} days", ""]
-    out += (_table(["SKU", "File", "Market", "Marketplaces", "Kind", "Type", "Id", "Declared in", "Expires", "Days left",
+    out += (table(["SKU", "File", "Market", "Marketplaces", "Kind", "Type", "Id", "Declared in", "Expires", "Days left",
                     "Rules"], expiring_rows) if expiring_rows else ["Nothing expires in that time."])
     waived_rows = [[p.sku, p.file, p.market, ", ".join(w.marketplaces), w.kind, w.type, w.detail, ", ".join(w.rules),
                     "; ".join(x.get("reason", "") for x in w.waivers)] for p in checklist.products for w in p.waived]
     if waived_rows:
         out += ["", "## Waived", ""]
-        out += _table(["SKU", "File", "Market", "Marketplaces", "Kind", "Type", "Detail", "Rules", "Reason"], waived_rows)
+        out += table(["SKU", "File", "Market", "Marketplaces", "Kind", "Type", "Detail", "Rules", "Reason"], waived_rows)
     complete = [_heading(p) for p in checklist.products if not p.has_gaps]
     if complete:
         out += ["", "## Complete", "", *(f"- [x] {c}" for c in complete)]

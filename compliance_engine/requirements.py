@@ -8,7 +8,6 @@ decide whether an applicable requirement holds, and say precisely what is missin
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -895,8 +894,6 @@ def check_descending(spec: dict, ctx: Context) -> Outcome:
 
 
 def check_schema(spec: dict, ctx: Context) -> Outcome:
-    import jsonschema
-
     validator = _schema_validator(_freeze_schema(spec))
     errors = sorted(validator.iter_errors(ctx.unit.product), key=lambda e: list(map(str, e.absolute_path)))
     if not errors:

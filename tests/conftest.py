@@ -49,6 +49,23 @@ def make_checker(tmp_path: Path, pack_text: str, name: str = "test.yaml", **kw):
 
 PRODUCT = {"kind": "Product", "sku": "P-1", "category": "electronics", "markets": ["DE"]}
 
+# Manifest texts the CLI tests share: one that passes every shipped rule, one toy that fails GPSR and CE in FR.
+PASSING_MANIFEST = """\
+kind: Product
+sku: OK-1
+category: apparel
+markets: [DE]
+intended_for: professionals
+"""
+FAILING_TOY_MANIFEST = """\
+kind: Product
+sku: OUT-1
+category: toys
+markets: [FR]
+age_grade: {min_years: 3, max_years: 8}
+manufacturer: {name: Toy Co, address: "1 Road, Ningbo", country: CN, email: qa@toy.example}
+"""
+
 
 def assert_fail(f, severity="error", *words):
     """A finding exists, failed at ``severity``, and its message carries every one of ``words``."""

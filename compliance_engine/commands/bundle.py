@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from .common import fail_input, parse_date, run_check, stderr, write_output
+from .common import fail_input, parse_date, run_check, stderr, stop_on_input_errors, write_output
 
 
 @click.command()
@@ -40,12 +40,7 @@ def bundle(sku, paths, market, marketplace, output, as_of, packs, rulepacks, wai
     checker, loaded, report = run_check(list(settings.value("paths")) or ["."], packs=settings.value("packs"),
                                         rulepacks=settings.value("rulepacks"), as_of=as_of, markets=[market],
                                         waivers=settings.value("waivers"), use_waivers=not no_waivers)
-    if report.errors:
-        for e in report.errors:
-            stderr(f"compliance-engine: {e['file']}:{e['line']}: {e['message']}")
-        sys.exit(2)
-    for w in report.warnings:
-        stderr(f"compliance-engine: warning: {w['file']}:{w['line']}: {w['message']}")
+    stop_on_input_errors(report)
     try:
         result = select_unit(report, loaded, sku, market, marketplace)
         built = build_bundle(result, report, loaded)

@@ -86,3 +86,14 @@ def run_check(paths, *, packs=(), rulepacks=(), as_of=None, markets=(), waivers=
     loaded = load_manifests(paths)
     report = checker.check_loaded(loaded, horizon=horizon, progress=progress, markets=markets)
     return checker, loaded, report
+
+
+def stop_on_input_errors(report) -> None:
+    """For commands that act on a complete picture (documents, bundle): print the report's input errors as
+    ``file:line: message`` and exit 2; print its warnings and carry on."""
+    if report.errors:
+        for e in report.errors:
+            stderr(f"compliance-engine: {e['file']}:{e['line']}: {e['message']}")
+        sys.exit(2)
+    for w in report.warnings:
+        stderr(f"compliance-engine: warning: {w['file']}:{w['line']}: {w['message']}")

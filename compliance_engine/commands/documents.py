@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from .common import parse_date, run_check, stderr, write_output
+from .common import parse_date, run_check, stderr, stop_on_input_errors, write_output
 
 FORMATS = ("text", "markdown", "csv", "json")
 
@@ -43,12 +43,7 @@ def documents(paths, markets, packs, rulepacks, as_of, within_days, fmt, output,
     checker, loaded, report = run_check(paths, packs=settings.value("packs"), rulepacks=settings.value("rulepacks"),
                                         as_of=as_of, markets=markets, waivers=settings.value("waivers"),
                                         use_waivers=not no_waivers)
-    if report.errors:
-        for e in report.errors:
-            stderr(f"compliance-engine: {e['file']}:{e['line']}: {e['message']}")
-        sys.exit(2)
-    for w in report.warnings:
-        stderr(f"compliance-engine: warning: {w['file']}:{w['line']}: {w['message']}")
+    stop_on_input_errors(report)
     if markets and not report.results:
         stderr(f"compliance-engine: warning: no product in {', '.join(paths)} is sold in {', '.join(markets)}")
     checklist = build_checklist(report, within_days)

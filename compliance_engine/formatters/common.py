@@ -47,6 +47,19 @@ def waiver_text(waiver: dict) -> str:
     return str(waiver.get("reason", "")) + (f" ({', '.join(extra)})" if extra else "")
 
 
+def failure_details(f: Finding) -> list[str]:
+    """What a failing finding asks for, one line each: needed documents, missing fields, an expired or refused
+    waiver, and the fix."""
+    lines = [f"needs {document_text(d)}" for d in f.missing_documents] + [f"missing {m}" for m in f.missing_fields]
+    if f.waiver and f.waiver.get("expired"):
+        lines.append(f"waiver expired: {waiver_text(f.waiver)}")
+    elif f.waiver and f.waiver.get("refused"):
+        lines.append(f"waiver refused ({f.waiver['refused']}): {waiver_text(f.waiver)}")
+    if f.remediation:
+        lines.append(f"fix: {f.remediation}")
+    return lines
+
+
 def unit_name(r: UnitResult, separator: str = " · ") -> str:
     """``SKU · MARKET · marketplace`` (the marketplace only when there is one)."""
     return separator.join([r.sku, r.market] + ([r.marketplace] if r.marketplace else []))

@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..findings import Report
-from .common import (by_severity, document_text, line_of, located, relative_file, resolve_root, summary_line,
+from .common import (by_severity, failure_details, line_of, located, relative_file, resolve_root, summary_line,
                      unit_name, waiver_text)
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -45,13 +45,7 @@ def render(report: Report, *, root: Path | None = None, **_: object) -> str:
     for x in by_severity(located(report, root, statuses=("fail",))):
         f = x.finding
         text = f"{unit_name(x.unit)}: {f.message}"
-        details = [f"needs {document_text(d)}" for d in f.missing_documents] + [f"missing {m}" for m in f.missing_fields]
-        if f.waiver and f.waiver.get("expired"):
-            details.append(f"waiver expired: {waiver_text(f.waiver)}")
-        elif f.waiver and f.waiver.get("refused"):
-            details.append(f"waiver refused ({f.waiver['refused']}): {waiver_text(f.waiver)}")
-        if f.remediation:
-            details.append(f"fix: {f.remediation}")
+        details = failure_details(f)
         out.append(command(COMMANDS.get(f.severity, "warning"), "\n".join([text, *details]),
                            file=x.file, line=x.line, title=f.rule))
     for w in sorted(report.warnings, key=lambda w: (str(w.get("file", "")), line_of(w), str(w.get("message", "")))):

@@ -21,7 +21,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ..findings import Finding, Report, UnitResult
-from .common import document_text, line_of, pack_versions, relative_file, resolve_root, unit_name, waiver_text
+from .common import failure_details, line_of, pack_versions, relative_file, resolve_root, unit_name, waiver_text
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -95,14 +95,7 @@ def _details(f: Finding, r: UnitResult, file: str, line: int) -> str:
     field = f.location.get("field")
     lines = [f.message, "", f"{file}:{line}" + (f" ({field})" if field else ""), f"unit: {unit_name(r)}",
              f"rule: {f.rule} ({f.severity}) - {f.title}"]
-    lines += [f"needs {document_text(d)}" for d in f.missing_documents]
-    lines += [f"missing {m}" for m in f.missing_fields]
-    if f.waiver and f.waiver.get("expired"):
-        lines.append(f"waiver expired: {waiver_text(f.waiver)}")
-    elif f.waiver and f.waiver.get("refused"):
-        lines.append(f"waiver refused ({f.waiver['refused']}): {waiver_text(f.waiver)}")
-    if f.remediation:
-        lines.append(f"fix: {f.remediation}")
+    lines += failure_details(f)
     lines.append(f"legal basis: {f.legal_basis}")
     lines += [f"see {u}" for u in f.references]
     return "\n".join(lines)

@@ -24,16 +24,17 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>|&])")
 
 def escape(text: object) -> str:
     """Text safe inside a table cell or list item: special characters escaped, line breaks as ``<br>``."""
-    lines = str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = ("" if text is None else str(text)).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return "<br>".join(_SPECIAL.sub(r"\\\1", line) for line in lines)
 
 
-def _row(cells: list[object]) -> str:
+def table_row(cells: list[object]) -> str:
     return "| " + " | ".join(escape(c) for c in cells) + " |"
 
 
-def _table(header: list[str], rows: list[list[object]]) -> list[str]:
-    return [_row(header), "| " + " | ".join("---" for _ in header) + " |", *(_row(r) for r in rows)]
+def table(header: list[str], rows: list[list[object]]) -> list[str]:
+    """A Markdown table: a header row, the separator, one row per item (cells escaped)."""
+    return [table_row(header), "| " + " | ".join("---" for _ in header) + " |", *(table_row(r) for r in rows)]
 
 
 def _where(x: Located) -> str:
@@ -57,13 +58,13 @@ def render(report: Report, *, root: Path | None = None, **_: object) -> str:
     out: list[str] = ["## compliance-engine report", "", f"**{escape(summary_line(report))}**", ""]
 
     out += [f"<details><summary>Rule packs ({len(report.packs)})</summary>", ""]
-    out += _table(["Pack", "Version", "Rules"], [[p["id"], p.get("version", ""), p.get("rules", "")] for p in report.packs])
+    out += table(["Pack", "Version", "Rules"], [[p["id"], p.get("version", ""), p.get("rules", "")] for p in report.packs])
     out += ["", "</details>", ""]
 
     failing = by_severity(located(report, root, statuses=("fail",)))
     out += [f"### Failing findings ({len(failing)})", ""]
     if failing:
-        out += _table(["Severity", "Rule", "SKU", "Market", "Marketplace", "Location", "Message", "Missing documents"],
+        out += table(["Severity", "Rule", "SKU", "Market", "Marketplace", "Location", "Message", "Missing documents"],
                       [[x.finding.severity, x.finding.rule, x.unit.sku, x.unit.market, x.unit.marketplace or "",
                         _where(x), _message(x), "; ".join(document_text(d) for d in x.finding.missing_documents)]
                        for x in failing])
@@ -74,7 +75,7 @@ def render(report: Report, *, root: Path | None = None, **_: object) -> str:
     waived = located(report, root, statuses=("waived",))
     if waived:
         out += [f"### Waived findings ({len(waived)})", ""]
-        out += _table(["Rule", "SKU", "Market", "Marketplace", "Location", "Reason", "Owner", "Expires"],
+        out += table(["Rule", "SKU", "Market", "Marketplace", "Location", "Reason", "Owner", "Expires"],
                       [[x.finding.rule, x.unit.sku, x.unit.market, x.unit.marketplace or "", _where(x),
                         (x.finding.waiver or {}).get("reason", ""), (x.finding.waiver or {}).get("owner", ""),
                         (x.finding.waiver or {}).get("expires", "")] for x in waived])
@@ -85,7 +86,7 @@ def render(report: Report, *, root: Path | None = None, **_: object) -> str:
                           key=lambda x: (x.finding.applies_from or "", *x.order()))
         out += [f"### Upcoming within {report.horizon} days ({len(upcoming)})", ""]
         if upcoming:
-            out += _table(["Applies from", "Severity", "Rule", "SKU", "Market", "Marketplace", "Location", "Message",
+            out += table(["Applies from", "Severity", "Rule", "SKU", "Market", "Marketplace", "Location", "Message",
                            "Missing documents"],
                           [[x.finding.applies_from or "", x.finding.severity, x.finding.rule, x.unit.sku, x.unit.market,
                             x.unit.marketplace or "", _where(x), _message(x),
@@ -108,7 +109,7 @@ def render(report: Report, *, root: Path | None = None, **_: object) -> str:
             out += [f"### {title} ({len(problems)})", ""]
             rows = sorted(([_problem_file(p, root), line_of(p), p.get("message", "")] for p in problems),
                           key=lambda r: (str(r[0]), r[1], str(r[2])))
-            out += _table(["File", "Line", "Message"], rows)
+            out += table(["File", "Line", "Message"], rows)
             out.append("")
     return "\n".join(out)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Iterable, Union
+from typing import Any, Iterable
 
 from ..markets import GROUPS, expand_markets
 

@@ -6,22 +6,14 @@ import json
 import os
 import pty
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 
 import pytest
 
 from tests.cli.test_cli import CLI, run
-from tests.conftest import ROOT, write
+from tests.conftest import FAILING_TOY_MANIFEST, ROOT, write
 
-FAILING = """\
-kind: Product
-sku: OUT-1
-category: toys
-markets: [FR]
-age_grade: {min_years: 3, max_years: 8}
-manufacturer: {name: Toy Co, address: "1 Road, Ningbo", country: CN, email: qa@toy.example}
-"""
+FAILING = FAILING_TOY_MANIFEST
 
 
 def test_json_and_sarif_from_the_same_run_match_single_runs(tmp_path):

@@ -8,18 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
-from tests.conftest import ROOT, write
+from tests.conftest import PASSING_MANIFEST, ROOT, write
 
 CLI = [sys.executable, "-m", "compliance_engine"]
-PASSING = """\
-kind: Product
-sku: OK-1
-category: apparel
-markets: [DE]
-intended_for: professionals
-"""
+PASSING = PASSING_MANIFEST
 
 
 def run(*args, cwd=None, env=None):

@@ -10,17 +10,11 @@ import sys
 import pytest
 
 from compliance_engine.config import ENV_VAR
-from tests.conftest import ROOT, write
+from tests.conftest import PASSING_MANIFEST, ROOT, write
 
 CLI = [sys.executable, "-m", "compliance_engine"]
 AS_OF = "2026-11-24"
-PASSING = """\
-kind: Product
-sku: OK-1
-category: apparel
-markets: [DE]
-intended_for: professionals
-"""
+PASSING = PASSING_MANIFEST
 
 
 def run(*args, cwd, env=None):
@@ -152,3 +146,36 @@ def test_no_paths_on_the_command_line_or_in_a_configuration_is_exit_2(shop):
     assert out.returncode == 2
     assert "Traceback" not in out.stderr
     assert "paths" in out.stderr.lower()
+
+
+FAILING_DOCS = """\
+kind: Product
+sku: CFG-TOY
+category: toys
+markets: [FR, DE]
+age_grade: {min_years: 3, max_years: 8}
+manufacturer: {name: Toy Co, address: "1 Road, Ningbo", country: CN, email: qa@toy.example}
+"""
+
+
+def test_documents_and_bundle_read_paths_markets_and_waivers_from_the_configuration(shop):
+    write(shop / "products" / "toy.yaml", FAILING_DOCS)
+    write(shop / "waivers.yaml", "waivers:\n  - sku: CFG-TOY\n    rule: eu.ce.*\n    reason: CE file at the notified body\n")
+    write(shop / ".compliance-engine.yaml", "paths: [products/]\nmarkets: [FR]\nwaivers: waivers.yaml\n")
+    out = run("documents", "--as-of", AS_OF, "--format", "json", cwd=shop / "products" / "drafts")
+    assert out.returncode == 1, out.stderr
+    doc = json.loads(out.stdout)
+    markets = {(p["sku"], p["market"]) for p in doc["products"]}
+    assert markets == {("CFG-TOY", "FR")}  # markets from the configuration; OK-1 is not sold in FR
+    text = json.dumps(doc)
+    assert "CE file at the notified body" in text  # the configured waivers file applies
+    bundle = run("bundle", "CFG-TOY", "--market", "DE", "--as-of", AS_OF, "-o", shop / "toy.zip", cwd=shop)
+    assert bundle.returncode == 1 and (shop / "toy.zip").is_file()  # paths from the configuration, not "."
+
+
+def test_documents_with_a_bad_configuration_is_exit_2_and_writes_nothing(shop):
+    write(shop / ".compliance-engine.yaml", "paths: [products/]\nmarket: [FR]\n")
+    out = run("documents", "--as-of", AS_OF, "--output", shop / "docs.txt", cwd=shop)
+    assert out.returncode == 2
+    assert ".compliance-engine.yaml:2: unknown key 'market' (did you mean 'markets'?)" in out.stderr
+    assert not (shop / "docs.txt").exists()

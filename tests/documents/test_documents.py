@@ -67,9 +67,9 @@ def by_market(data: dict) -> dict[str, dict]:
 def markdown_table(text: str, heading: str) -> list[dict[str, str]]:
     """The rows of the table under ``## heading``, as dicts (cells split on unescaped pipes)."""
     lines = text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0].strip().splitlines()
-    split = lambda line: [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]  # noqa: E731
+    split = lambda line: [re.sub(r"\\(.)", r"\1", c.strip()) for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]  # noqa: E731
     header = split(lines[0])
-    assert set(lines[1].replace("|", "")) == {"-"}
+    assert set(lines[1].replace("|", "").replace(" ", "")) == {"-"}
     return [dict(zip(header, split(line))) for line in lines[2:]]
 
 

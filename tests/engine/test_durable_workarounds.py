@@ -13,7 +13,7 @@ import pytest
 
 from compliance_engine.errors import CheckError
 from compliance_engine.packs.compiler import NameAllocator, compile_packs, fnv1a32
-from tests.conftest import AS_OF, PRODUCT, make_checker, pack_yaml, rule_yaml
+from tests.conftest import PRODUCT, make_checker, pack_yaml, rule_yaml
 
 durable_core = pytest.importorskip("durable_rules_engine")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-import pytest
 
 from compliance_engine.engine import Engine
 from compliance_engine.golden import all_atoms, random_view, reference_evaluation

@@ -12,17 +12,10 @@ import pytest
 
 from compliance_engine import formatters
 from compliance_engine.checker import Checker
-from tests.conftest import write
+from tests.conftest import FAILING_TOY_MANIFEST, write
 from tests.formatters.readers import parse_commands, schema_errors, tables
 
-PRODUCT = """\
-kind: Product
-sku: OUT-1
-category: toys
-markets: [FR]
-age_grade: {min_years: 3, max_years: 8}
-manufacturer: {name: Toy Co, address: "1 Road, Ningbo", country: CN, email: qa@toy.example}
-"""
+PRODUCT = FAILING_TOY_MANIFEST
 MANIFEST_WAIVER = """\
 waivers:
   - rule: eu.gpsr.*

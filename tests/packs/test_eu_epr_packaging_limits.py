@@ -8,10 +8,8 @@ cannot break these tests. Assertions are on what a user sees: status, severity a
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import shutil
-from pathlib import Path
 
 import pytest
 

@@ -3,7 +3,6 @@ and the YAML 'Norway problem' guard: what a pack author and a user see."""
 
 from __future__ import annotations
 
-import datetime as dt
 
 import pytest
 
