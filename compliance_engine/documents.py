@@ -26,12 +26,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .findings import SEVERITY_RANK, Report, UnitResult
+from .formatters.common import pack_lines
 from .formatters.markdown import table
 from .version import __version__
 
 FORMATS = ("text", "markdown", "csv", "json")
 CSV_COLUMNS = ("sku", "file", "market", "marketplaces", "document_type", "kind", "detail", "status", "expires",
-               "days_left", "rules", "severity")
+               "days_left", "rules", "severity", "packs")
 DOCUMENTS_VERSION = 1
 
 
@@ -121,6 +122,19 @@ class DocumentsChecklist:
     within_days: int
     packs: list[dict]
     products: list[ProductMarketDocuments]
+    rule_packs: dict[str, str] = field(default_factory=dict)  # rule id -> pack id, for the pack versions shown
+
+    def packs_used(self) -> list[dict]:
+        """The packs whose rules the checklist names (all packs when it names none)."""
+        used = {self.rule_packs.get(r) for p in self.products for item in (*p.missing, *p.expiring, *p.waived)
+                for r in item.rules}
+        return [p for p in self.packs if p["id"] in used] or list(self.packs)
+
+    def versions_of(self, rules: list[str]) -> str:
+        """``eu.gpsr 2026.1 eu.ce 2026.1``: the versions of the packs of ``rules``, in order, each once."""
+        version = {p["id"]: p["version"] for p in self.packs}
+        ids = list(dict.fromkeys(self.rule_packs[r] for r in rules if r in self.rule_packs))
+        return " ".join(f"{i} {version.get(i, '')}".strip() for i in ids)
 
     @property
     def has_gaps(self) -> bool:
@@ -151,7 +165,8 @@ def build_checklist(report: Report, within_days: int = 90) -> DocumentsChecklist
     for r in report.results:
         groups.setdefault((r.file, r.sku, r.market), []).append(r)
     products = [_product_market(units, as_of, within_days) for _, units in sorted(groups.items())]
-    return DocumentsChecklist(report.as_of, within_days, report.packs, products)
+    rule_packs = {f.rule: f.pack for r in report.results for f in r.findings if f.pack}
+    return DocumentsChecklist(report.as_of, within_days, report.packs, products, rule_packs)
 
 
 def _need_kind(need: dict) -> str:
@@ -285,13 +300,14 @@ def render_text(checklist: DocumentsChecklist) -> str:
             reasons = "; ".join(f"{x['rule']}: {x.get('reason', '')}" for x in w.waivers)
             out.append(f"    [-] waived   {_need_text(w.kind, w.type, w.detail)}{_only_on(w.marketplaces, entry)}")
             out.append(f"                 {reasons}")
-    out += ["", _summary_line(checklist)]
+    out += ["", *pack_lines(checklist.packs_used()), _summary_line(checklist)]
     return "\n".join(out) + "\n"
 
 
 def render_markdown(checklist: DocumentsChecklist) -> str:
     out = [f"# Documents still required as of {checklist.as_of}", "",
-           f"{_summary_line(checklist)}.", ""]
+           f"{_summary_line(checklist)}.", "",
+           "Packs: " + ", ".join(f"{p['id']} {p['version']}" for p in checklist.packs_used()), ""]
     missing_rows = [[p.sku, p.file, p.market, ", ".join(m.marketplaces), m.kind, m.type, m.detail, m.severity,
                      ", ".join(m.rules)] for p in checklist.products for m in p.missing]
     out += ["## Missing", ""]
@@ -320,9 +336,9 @@ def render_csv(checklist: DocumentsChecklist) -> str:
     for p in checklist.products:
         for m in p.missing:
             writer.writerow([p.sku, p.file, p.market, " ".join(m.marketplaces), m.type, m.kind, m.detail, "missing",
-                             "", "", " ".join(m.rules), m.severity])
+                             "", "", " ".join(m.rules), m.severity, checklist.versions_of(m.rules)])
         for e in p.expiring:
             detail = (f"{e.id} " if e.id else "") + f"declared in {e.manifest}:{e.line}"
             writer.writerow([p.sku, p.file, p.market, " ".join(e.marketplaces), e.type, e.kind, detail, "expiring",
-                             e.expires, e.days_left, " ".join(e.rules), e.severity])
+                             e.expires, e.days_left, " ".join(e.rules), e.severity, checklist.versions_of(e.rules)])
     return buf.getvalue()

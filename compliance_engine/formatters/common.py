@@ -130,5 +130,17 @@ def summary_line(report: Report) -> str:
             f"; as of {report.as_of}")
 
 
+def pack_lines(packs: list[dict], width: int = 110) -> list[str]:
+    """``packs: eu.ce 2026.1, eu.gpsr 2026.1, ...`` wrapped between packs, never inside one."""
+    lines, line = [], "packs:"
+    for i, pk in enumerate(packs):
+        item = f"{pk['id']} {pk.get('version', '')}" + ("," if i < len(packs) - 1 else "")
+        if len(line) + 1 + len(item) > width and line.strip():
+            lines.append(line)
+            line = " "
+        line += " " + item
+    return lines + [line]
+
+
 def pack_versions(report: Report) -> dict[str, str]:
     return {p["id"]: str(p.get("version", "")) for p in report.packs}

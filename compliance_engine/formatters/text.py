@@ -7,7 +7,7 @@ from __future__ import annotations
 import textwrap
 
 from ..findings import Finding, Report, UnitResult
-from .common import document_text, documents_still_required, summary_line, waiver_text
+from .common import pack_lines, document_text, documents_still_required, summary_line, waiver_text
 
 _INDENT = " " * 17
 _WIDTH = 110
@@ -64,7 +64,7 @@ def render(report: Report, color: bool = False, verbose: bool = False, quiet: bo
                 out.append(f"    [ ] {text}  ({', '.join(markets)}; {', '.join(rules)})")
     if report.packs:
         out.append("")
-        out.extend(p(line, "dim") for line in _pack_lines(report.packs))
+        out.extend(p(line, "dim") for line in pack_lines(report.packs))
     s = report.summary()
     errors_failed = any(f.status == "fail" and f.severity == "error" for f in report.findings)
     out.append("")
@@ -93,7 +93,7 @@ def _quiet(report: Report, p: "_Paint") -> str:
             out += _unused_waiver(f)
     packs = [pk for pk in report.packs if pk["id"] in used]
     if packs:
-        out.extend(p(line, "dim") for line in _pack_lines(packs))
+        out.extend(p(line, "dim") for line in pack_lines(packs))
     files = len({r.file for r in report.results} | {e["file"] for e in report.errors})
     s = report.summary()
     errors_failed = any(f.status == "fail" and f.severity == "error" for f in report.findings)
@@ -147,18 +147,6 @@ def _unit(r: UnitResult, p: _Paint, verbose: bool) -> list[str]:
             label = f"{len(met)} upcoming already met"
             lines.append(f"    {p(label, 'dim')}: {', '.join(f'{f.rule} ({f.applies_from})' for f in met)}")
     return lines
-
-
-def _pack_lines(packs: list[dict]) -> list[str]:
-    """``packs: eu.ce 2026.1, eu.gpsr 2026.1, ...`` wrapped between packs, never inside one."""
-    lines, line = [], "packs:"
-    for i, pk in enumerate(packs):
-        item = f"{pk['id']} {pk.get('version', '')}" + ("," if i < len(packs) - 1 else "")
-        if len(line) + 1 + len(item) > _WIDTH and line.strip():
-            lines.append(line)
-            line = " "
-        line += " " + item
-    return lines + [line]
 
 
 def _location(f: Finding) -> str:

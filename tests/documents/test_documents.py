@@ -270,3 +270,11 @@ def test_a_bad_date_is_a_usage_error(tmp_path):
     repo = make_repo(tmp_path)
     out = invoke(documents, repo / "products", "--as-of", "24/11/2026", cwd=repo)
     assert out.exit_code == 2 and "is not a date; use YYYY-MM-DD" in out.stderr
+
+
+def test_every_format_names_the_pack_versions_behind_its_items(sample):
+    repo, outputs = sample
+    assert "packs: eu.t 1\n" in outputs["text"].stdout
+    assert "Packs: eu.t 1\n" in run_documents(repo, "--format", "markdown").stdout
+    rows = list(csv.DictReader(io.StringIO(outputs["csv"].stdout)))
+    assert rows and all(r["packs"] == "eu.t 1" for r in rows)
