@@ -12,7 +12,7 @@ from .errors import CheckError, InputError, InputProblem
 from .findings import SEVERITY_RANK, Finding, Report, UnitResult
 from .loading import LoadResult, load_manifests, validate_document
 from .packs.conditions import TRUE, UnitView
-from .packs.loader import PackSet, load_packs
+from .packs.loader import PackSet
 from .packs.model import Requirement, Rule
 from .requirements import CHECKS, Context, Outcome, describe, merge_all
 from .units import CheckUnit, Source, build_units
@@ -37,7 +37,12 @@ class Checker:
                  rulepacks: Iterable[str | os.PathLike] = (), include_builtin: bool = True,
                  packset: PackSet | None = None, waivers: "str | os.PathLike | list[Waiver] | None" = None,
                  use_waivers: bool = True):
-        self.packset = packset if packset is not None else load_packs(rulepacks, include_builtin=include_builtin)
+        compiled = None
+        if packset is None:  # loaded and compiled once per pack content, then read from the disk cache
+            from .packs.cache import load_compiled
+
+            packset, compiled = load_compiled(rulepacks, include_builtin=include_builtin)
+        self.packset = packset
         self.as_of = _as_date(as_of) if as_of is not None else dt.date.today()
         selected = list(packs or [])
         if selected:
@@ -46,13 +51,11 @@ class Checker:
                 known = ", ".join(p.id for p in self.packset.packs)
                 raise InputError([InputProblem("--pack", 1, f"no loaded pack matches {', '.join(unknown)} (loaded: {known})")])
         self.selected = selected
-        self.engine: Engine = engine_for(self.packset)
+        self.engine: Engine = engine_for(self.packset, compiled)
         self.rules: dict[str, Rule] = {r.id: r for r in self.packset.rules}
         self._waivable = {r.id: r.waivable for r in self.packset.rules}
         self._tables = {p.id: p.tables for p in self.packset.packs}
-        from .vocabulary import pack_keys
-
-        self._pack_keys = pack_keys(self.packset)
+        self._pack_keys = self.packset.vocabulary_keys()
         self.use_waivers = use_waivers
         if waivers is None or not use_waivers:
             self.waivers: list[Waiver] = []

@@ -239,10 +239,15 @@ def _configs_in(directory: Path) -> list[Path]:
     return found
 
 
+# `compliance-engine` used as a table or key ([tool.compliance-engine], tool.compliance-engine.x =, a quoted key),
+# not merely as the project's name: only such a file is worth parsing (tomllib costs ~15 ms of start-up)
+_MAY_CONFIGURE = re.compile(r'compliance-engine"?\s*[.\]=]')
+
+
 def _pyproject_has_table(path: Path) -> bool:
     display = _display(path)
     text = _read(path, display)
-    if TABLE[1] not in text:  # cannot configure us; not our business whether it parses
+    if TABLE[1] not in text or not _MAY_CONFIGURE.search(text):  # cannot configure us; not our business whether it parses
         return False
     return _toml_table(_parse_toml(text, display)) is not None
 

@@ -162,9 +162,14 @@ class Evaluation:
 class Engine:
     """Compiled packs plus the driver. Thread-safe: each unit is evaluated under a lock."""
 
-    def __init__(self, packset: PackSet):
+    def __init__(self, packset: PackSet, compiled: CompiledPacks | None = None):
         self.packset = packset
-        compiled: CompiledPacks = compile_packs(packset, prefix=f"ce{next(_names)}_{packset.digest}")
+        if compiled is None:
+            compiled = compile_packs(packset, prefix=f"ce{next(_names)}_{packset.digest}")
+        else:  # from the disk cache: ruleset names must still be unique in this process
+            n = next(_names)
+            for rd in [*compiled.derive, *compiled.groups]:
+                rd.name = f"ce{n}_{packset.digest}_{rd.name}"
         self.compiled = compiled
         self.derive = [CompiledRuleset(layer) for layer in compiled.derive]
         self.cycle_from = compiled.cycle_from
@@ -216,11 +221,11 @@ class Engine:
         return out
 
 
-def engine_for(packset: PackSet) -> Engine:
-    """The process-wide engine for a pack set (compiled once, reused)."""
+def engine_for(packset: PackSet, compiled: CompiledPacks | None = None) -> Engine:
+    """The process-wide engine for a pack set (compiled once, reused; ``compiled`` from the disk cache)."""
     key = packset.digest
     with _lock:
         eng = _cache.get(key)
         if eng is None:
-            eng = _cache[key] = Engine(packset)
+            eng = _cache[key] = Engine(packset, compiled)
         return eng

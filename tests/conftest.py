@@ -9,6 +9,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 24)
 
+# The compiled-pack cache of this test session lives in a fresh directory (inherited by CLI subprocesses), so
+# tests never read entries a previous run or another checkout left in ~/.cache.
+import os  # noqa: E402
+import tempfile  # noqa: E402
+
+os.environ["COMPLIANCE_ENGINE_CACHE_DIR"] = tempfile.mkdtemp(prefix="ce-test-cache-")
+
 
 @pytest.fixture
 def root() -> Path:

@@ -182,7 +182,13 @@ class Atom(Cond):
 
 
 class TrueCond(Cond):
+    """The always-true condition. There is one instance, ``TRUE``, compared by identity; unpickling (the
+    compiled-pack cache) returns that same instance."""
+
     def __repr__(self):
+        return "TRUE"
+
+    def __reduce__(self):
         return "TRUE"
 
 

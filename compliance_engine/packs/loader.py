@@ -37,6 +37,15 @@ def builtin_packs_dir() -> Path:
 @dataclass
 class PackSet:
     packs: list[Pack] = field(default_factory=list)
+    _vocabulary: set[str] | None = field(default=None, repr=False, compare=False)
+
+    def vocabulary_keys(self) -> set[str]:
+        """Every string the packs name (for unknown-key warnings); computed once."""
+        if self._vocabulary is None:
+            from ..vocabulary import pack_keys
+
+            self._vocabulary = pack_keys(self)
+        return self._vocabulary
 
     @property
     def rules(self) -> list[Rule]:
@@ -291,7 +300,7 @@ def _load_table(path: Path, name: str) -> tuple[DataTable | None, list[InputProb
         return None, [InputProblem(display, doc.line_of("table"), f"table: '{value['table']}' but the pack names it '{name}'")]
     src = value["source"]
     return DataTable(name, value["title"], [src] if isinstance(src, str) else list(src), value["as_of"],
-                     value["entries"], display, value.get("coverage")), []
+                     value["entries"], display, value.get("coverage"), str(path.resolve())), []
 
 
 def load_packs(directories: Iterable[str | os.PathLike] | None = None, *, include_builtin: bool = True) -> PackSet:

@@ -106,6 +106,7 @@ class DataTable:
     entries: Any
     file: str
     coverage: str | None = None
+    path: str | None = None  # the absolute file it was read from (the compiled-pack cache checks it)
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""Benchmarks for compliance-engine: a catalogue generator (``generate``) and a runner (``run``)."""

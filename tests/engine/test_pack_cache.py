@@ -1,0 +1,90 @@
+"""The disk cache of compiled packs: same findings as a fresh load, invalidated by any pack or table change,
+safe when several processes start at once."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from compliance_engine.packs.cache import cache_dir, load_compiled
+from tests.conftest import ROOT, pack_yaml, rule_yaml, write
+
+CLI = [sys.executable, "-m", "compliance_engine"]
+
+
+def _check(cache: Path | None, *args, cwd=ROOT):
+    env = dict(os.environ, NO_COLOR="1")
+    if cache is None:
+        env["COMPLIANCE_ENGINE_CACHE"] = "off"
+    else:
+        env["COMPLIANCE_ENGINE_CACHE_DIR"] = str(cache)
+    return subprocess.run([*CLI, "check", *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, timeout=300)
+
+
+def test_a_warm_cache_gives_byte_identical_reports(tmp_path):
+    args = ("products/", "--as-of", "2026-11-24", "--format", "json")
+    fresh = _check(None, *args)
+    cold = _check(tmp_path, *args)
+    assert len(list(tmp_path.glob("packs-*.pickle"))) == 1
+    warm = _check(tmp_path, *args)
+    assert fresh.returncode == cold.returncode == warm.returncode == 1
+    assert fresh.stdout == cold.stdout == warm.stdout
+    assert '"waived"' in warm.stdout and '"status": "fail"' in warm.stdout
+
+
+TABLE = "table: banned\ntitle: Banned\nsource: https://example.org\nas_of: 2026-01-01\nentries: [{{name: {name}}}]\n"
+
+
+def _pack_dir(tmp_path: Path, doc_type: str) -> Path:
+    d = tmp_path / "packs"
+    write(d / "t.yaml", pack_yaml("eu.t", rule_yaml("eu.t.doc", requires=f"[{{document: {{type: {doc_type}}}}}]")
+                                  + rule_yaml("eu.t.listed", requires="[{substances_absent: {table: banned, "
+                                              "in: [ingredients]}}]"), extra="data: {banned: data/banned.yaml}\n"))
+    write(d / "data" / "banned.yaml", TABLE.format(name="lead"))
+    return d
+
+
+def test_editing_a_pack_or_its_data_table_invalidates_the_entry(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPLIANCE_ENGINE_CACHE_DIR", str(tmp_path / "cache"))
+    packs = _pack_dir(tmp_path, "test-report")
+    first, _ = load_compiled([packs], include_builtin=False)
+    again, _ = load_compiled([packs], include_builtin=False)
+    assert first.rules[0].requires[0].spec["type"] == again.rules[0].requires[0].spec["type"] == "test-report"
+    _pack_dir(tmp_path, "eu-declaration-of-conformity")  # the pack file changes
+    edited, _ = load_compiled([packs], include_builtin=False)
+    assert edited.rules[0].requires[0].spec["type"] == "eu-declaration-of-conformity"
+    write(packs / "data" / "banned.yaml", TABLE.format(name="mercury"))  # only the table changes
+    retabled, _ = load_compiled([packs], include_builtin=False)
+    assert retabled.packs[0].tables["banned"].entries == [{"name": "mercury"}]
+
+
+def test_a_broken_entry_is_ignored_and_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPLIANCE_ENGINE_CACHE_DIR", str(tmp_path / "cache"))
+    packs = _pack_dir(tmp_path, "test-report")
+    load_compiled([packs], include_builtin=False)
+    (entry,) = (tmp_path / "cache").glob("packs-*.pickle")
+    entry.write_bytes(entry.read_bytes()[:100])  # truncated, as after a crash mid-write by a foreign tool
+    packset, compiled = load_compiled([packs], include_builtin=False)
+    assert [r.id for r in packset.rules] == ["eu.t.doc", "eu.t.listed"] and compiled.groups
+    assert entry.stat().st_size > 100
+
+
+def test_the_cache_can_be_turned_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPLIANCE_ENGINE_CACHE", "off")
+    assert cache_dir() is None
+
+
+def test_processes_starting_together_share_the_cache_safely(tmp_path):
+    cache = tmp_path / "cache"
+    procs = [subprocess.Popen([*CLI, "check", "products/", "--as-of", "2026-11-24", "--format", "json"], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env=dict(os.environ, COMPLIANCE_ENGINE_CACHE_DIR=str(cache)))
+             for _ in range(4)]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [1] * 4
+    assert len({out for out, _ in outputs}) == 1 and all(err == "" for _, err in outputs)
+    assert [p.name for p in cache.iterdir()] == [next(cache.glob("packs-*.pickle")).name]  # no temporary files left
+    shutil.rmtree(cache)
