@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 #: Bump when the generated content changes: the marker file then no longer matches and files are rewritten.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 MARKER_NAME = ".bench-catalogue.json"
 
 # ------------------------------------------------------------------------------------------------------
@@ -167,6 +167,16 @@ FOOD_TYPES = [  # (noun, category, hs code, allergens, facts panel, net quantity
 ]
 FOOD_INGREDIENTS = ["Wheat Flour", "Palm Oil", "Sugar", "Salt", "Almonds", "Oats", "Butter", "Coconut",
                     "Soy Sauce", "Chili", "Lemongrass", "Rice Bran Oil", "Skimmed Milk Powder", "Garlic"]
+#: the characteristic ingredients of each food, in descending order
+FOOD_BASE_INGREDIENTS = {
+    "Instant Noodles Tom Yum": ["Wheat Flour", "Palm Oil", "Salt", "Soy Sauce", "Lemongrass", "Chili"],
+    "Roasted Almonds": ["Almonds", "Rice Bran Oil", "Salt"],
+    "Oat Cookies": ["Oats", "Wheat Flour", "Butter", "Sugar", "Salt"],
+    "Coconut Chips": ["Coconut", "Sugar", "Salt"],
+}
+#: the major allergens (labelling.allergen_statement keys) an ingredient brings
+FOOD_ALLERGENS = {"Wheat Flour": ["wheat"], "Almonds": ["tree-nuts"], "Butter": ["milk"],
+                  "Skimmed Milk Powder": ["milk"], "Soy Sauce": ["soybeans", "wheat"]}
 SUPPLEMENT_ACTIVES = [("Cholecalciferol", "1000 IU"), ("Magnesium Citrate", "375 mg"), ("Zinc Gluconate", "10 mg")]
 
 TOY_TYPES = [  # (noun, min age, max age, small parts, materials)
@@ -309,7 +319,7 @@ def _listing(rng: random.Random, market: str, marketplace: str, title: str, pric
     group = _marketplace_group(market)
     if marketplace in ("amazon", "walmart") and rng.random() < 0.75:
         lst["fulfilment"] = "marketplace"
-        lst["ships_from"] = "DE" if group == "EU" and rng.random() < 0.6 else market
+        lst["ships_from"] = rng.choice(["DE", "DE", "PL"]) if group == "EU" else market
         lst["shipping"] = {"mode": "domestic", "channel": f"{marketplace}-fba" if marketplace == "amazon" else "wfs",
                            "handling_time_days": 1, "promised_delivery_days": rng.randint(1, 3)}
         lst["tax_collected_by"] = "marketplace"
@@ -386,9 +396,15 @@ def _labelling(rng: random.Random, markets: list[str], origin: str, marks: list[
 
 def _package(rng: random.Random, size_cm: tuple[float, float, float], weight_g: int) -> dict:
     length, width, height = size_cm
-    return {"kind": "sales", "length_cm": length, "width_cm": width, "height_cm": height, "weight_g": weight_g,
-            "materials": [{"material": "paper", "weight_g": max(5, weight_g // 8), "recycled_pct": rng.choice([0, 50, 70, 80])},
-                          {"material": "plastic", "weight_g": rng.randint(2, 15)}]}
+    package: dict[str, Any] = {
+        "kind": rng.choice(["sales", "sales", "sales-as-e-commerce"]), "length_cm": length, "width_cm": width,
+        "height_cm": height, "weight_g": weight_g,
+        "product_volume_cm3": round(length * width * height * rng.uniform(0.3, 0.8)),
+        "materials": [{"material": "paper", "weight_g": max(5, weight_g // 8), "recycled_pct": rng.choice([0, 50, 70, 80])},
+                      {"material": "plastic", "weight_g": rng.randint(2, 15)}]}
+    if rng.random() < 0.7:
+        package["pfas_intentionally_added"] = False
+    return package
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -489,6 +505,7 @@ def _cosmetics(rng: random.Random, p: dict, docs: _Docs, markets: list[str], spe
     _noun, application, areas, net = spec
     base = [INCI[0], INCI[1]] + rng.sample(INCI[2:], rng.randint(5, 11))
     water = round(rng.uniform(55, 80), 1)
+    shares = sorted((round(rng.uniform(1, 8), 1) for _ in range(3)), reverse=True)  # descending, as on the label
     ingredients = []
     for i, (name, cas, function) in enumerate(base):
         ing: dict[str, Any] = {"name": name}
@@ -497,7 +514,7 @@ def _cosmetics(rng: random.Random, p: dict, docs: _Docs, markets: list[str], spe
         if i == 0:
             ing["percent"] = water
         elif i < 4:
-            ing["percent"] = round(rng.uniform(1, 8), 1)
+            ing["percent"] = shares[i - 1]
         ing["function"] = function
         ingredients.append(ing)
     p["ingredients"] = ingredients
@@ -636,7 +653,12 @@ def _food(rng: random.Random, p: dict, docs: _Docs, markets: list[str], spec: tu
                             {"name": "Microcrystalline Cellulose", "function": "other"},
                             {"name": "Magnesium Stearate", "function": "other"}]
     else:
-        p["ingredients"] = [{"name": n} for n in rng.sample(FOOD_INGREDIENTS, rng.randint(4, 9))]
+        names = list(FOOD_BASE_INGREDIENTS[noun])
+        names += [n for n in rng.sample(FOOD_INGREDIENTS, 2) if n not in names][:rng.randint(0, 2)]
+        p["ingredients"] = [{"name": n} for n in names]
+        allergens = sorted({a for n in names for a in FOOD_ALLERGENS.get(n, ())} | set(allergens))
+        if allergens and rng.random() < 0.1:
+            allergens.pop(rng.randrange(len(allergens)))  # an allergen the label forgot
     p["food_contact"] = False
     certified = rng.random() < 0.5
     p["halal"] = {"status": "halal-certified" if certified else rng.choice(["unknown", "non-halal"]),
@@ -706,7 +728,9 @@ def generate_product(index: int, seed: int = 7) -> dict:
     name = f"{brand} {noun}"
     p = _base(rng, sku, name, brand, model, category, hs, markets, origin, TRADE[category_group])
 
-    jurisdictions = sorted({_jurisdiction(m) for m in markets if m != origin}, key=lambda j: (j != "EU", j))
+    # the manufacturer answers for itself where it is established (an EU maker needs no EU importer)
+    home = _jurisdiction(origin)
+    jurisdictions = sorted({_jurisdiction(m) for m in markets} - {home}, key=lambda j: (j != "EU", j))
     extra_roles: dict[str, list[str]] = {}
     if category_group == "cosmetics":
         if "EU" in jurisdictions:
@@ -754,6 +778,12 @@ def generate_product(index: int, seed: int = 7) -> dict:
             "food": (20, 12, 6)}[category_group]
     dims = tuple(round(d * rng.uniform(0.7, 1.3), 1) for d in size)
     p["package"] = _package(rng, dims, rng.randint(80, 900))
+    if p["package"]["kind"] == "sales" and rng.random() < 0.6:
+        p["shipping_package"] = {"length_cm": round(dims[0] + 4, 1), "width_cm": round(dims[1] + 4, 1),
+                                 "height_cm": round(dims[2] + 3, 1), "weight_g": p["package"]["weight_g"] + 45,
+                                 "filler": rng.random() < 0.5, "filled_by": rng.choice(["marketplace", "seller"])}
+    if "labelling" in p:
+        p["labelling"]["ppwr_material_label"] = rng.random() < 0.3
 
     price_eur = round(rng.uniform(4, 90), 2)
     listings = []
@@ -799,6 +829,7 @@ def generate_seller(seed: int = 7) -> dict:
         "registrations": [
             {"type": "vat", "country": "DE", "number": "DE298765432"},
             {"type": "vat", "country": "PL", "number": "PL5272987654"},
+            {"type": "vat", "country": "FR", "number": "FR40298765432"},
             {"type": "vat", "country": "GB", "number": "GB298765432"},
             {"type": "oss", "country": "DE", "number": "DE298765432"},
             {"type": "ioss", "country": "NL", "number": "IM5280001234",
@@ -808,7 +839,14 @@ def generate_seller(seed: int = 7) -> dict:
              "holder": {"role": "epr-authorised-representative", "name": "WEEE Rep GmbH", "country": "DE"}},
             {"type": "epr-batteries", "country": "DE", "number": "DE 98765432",
              "holder": {"role": "epr-authorised-representative", "name": "WEEE Rep GmbH", "country": "DE"}},
-            {"type": "epr-packaging", "country": "FR", "number": "FR412345_01ABCD"},
+            {"type": "epr-packaging", "country": "FR", "number": "FR412345_01ABCD",
+             "holder": {"role": "epr-authorised-representative", "name": "Eco Rep France SAS", "country": "FR"}},
+            {"type": "epr-packaging", "country": "IT", "number": "CONAI 2204577",
+             "holder": {"role": "epr-authorised-representative", "name": "EPR Rappresentanze S.r.l.", "country": "IT"}},
+            {"type": "epr-packaging", "country": "ES", "number": "ENV/2025/000518237",
+             "holder": {"role": "epr-authorised-representative", "name": "RAP Representantes S.L.", "country": "ES"}},
+            {"type": "epr-packaging", "country": "NL", "number": "NL-AV-0045123",
+             "holder": {"role": "epr-authorised-representative", "name": "Verpakking Rep B.V.", "country": "NL"}},
             {"type": "epr-textiles", "country": "FR", "number": "FR412345_04EFGH"},
             {"type": "epr-toys", "country": "FR", "number": "FR412345_05IJKL"},
             {"type": "fcc-grantee-code", "country": "US", "number": "2BHLT"},
@@ -820,19 +858,24 @@ def generate_seller(seed: int = 7) -> dict:
             {"id": "doc-gdpr-rep", "type": "gdpr-representative-mandate", "issued": dt.date(2024, 6, 1)},
             {"id": "doc-uk-gdpr-rep", "type": "uk-gdpr-representative-mandate", "issued": dt.date(2024, 6, 1)},
             {"id": "doc-scc", "type": "transfer-agreement-scc", "covers": ["GDPR"], "issued": dt.date(2024, 6, 15)},
+            {"id": "doc-uk-addendum", "type": "transfer-agreement-uk-addendum", "covers": ["UK-GDPR"],
+             "issued": dt.date(2024, 6, 15)},
+            {"id": "doc-tia", "type": "transfer-impact-assessment", "covers": ["GDPR", "UK-GDPR"],
+             "issued": dt.date(2024, 6, 15)},
             {"id": "doc-epr-rep", "type": "epr-authorised-representative-mandate", "issued": dt.date(2023, 5, 1)},
             {"id": "doc-business-reg", "type": "business-registration-certificate", "issued": dt.date(2018, 3, 18)},
         ],
         "privacy": {
             "processes_personal_data_of": ["EU", "GB", "US", "SG", "ID"],
             "privacy_policy_url": "https://harbourlane.example/privacy",
-            "privacy_policy_languages": ["en", "de", "fr"],
+            "privacy_policy_languages": ["en", "de", "fr", "it", "es", "nl"],
             "eu_representative": {"name": "Harbour Lane EU Rep GmbH", "address": "Friedrichstr. 10, 10117 Berlin",
                                   "country": "DE"},
             "gb_representative": {"name": "UK GDPR Rep Ltd", "address": "20 King St, Manchester M2 6AG",
                                   "country": "GB"},
             "transfer_mechanism": "scc",
             "transfer_mechanisms": {"GB": "uk-addendum", "SG": "asean-mcc", "ID": "asean-mcc"},
+            "receives_data_from_eu_entities": True,
             "cookie_consent": True,
             "cookie_reject_all_first_layer": True,
             "dpo": {"name": "Chen Jing", "email": "dpo@harbourlane.example"},

@@ -110,23 +110,40 @@ class Checker:
         come into force, or escalate, within that many days after ``as_of``, evaluated as of that date.
         ``markets`` (codes; EU and SEA expand) keeps only those markets' units.
         ``progress(done, total)`` is called after each unit."""
+        units = self.units_of(loaded, markets)
+        findings = []
+        for i, u in enumerate(units, 1):
+            findings.append(self.check_unit(u))
+            if progress is not None:
+                progress(i, len(units))
+        upcoming = [self.upcoming_for_unit(u, horizon) for u in units] if horizon is not None else None
+        return self.report_of(loaded, units, findings, upcoming, horizon)
+
+    def units_of(self, loaded: LoadResult, markets: Iterable[str] | None = None) -> list[CheckUnit]:
+        """The check units of a run (``build_units``), only those of ``markets`` when given; the problems
+        ``build_units`` finds are kept on ``loaded`` for :meth:`report_of`."""
         units, problems = build_units(loaded.manifests)
+        loaded.unit_problems = problems
         if markets:
             from .markets import expand_markets
 
             wanted = set(expand_markets(m.upper() for m in markets))
             units = [u for u in units if u.market in wanted]
+        return units
+
+    def report_of(self, loaded: LoadResult, units: list[CheckUnit], findings: list[list[Finding]],
+                  upcoming: list[list[Finding]] | None, horizon: int | None) -> Report:
+        """The report of a run from each unit's findings (and upcoming findings): waivers applied, results
+        sorted, input errors and warnings collected. Used by the serial and the parallel run alike."""
         report = Report(as_of=self.as_of.isoformat(), packs=self.pack_summaries, horizon=horizon)
-        for i, u in enumerate(units, 1):
-            result = UnitResult(u.file, u.sku, u.market, u.marketplace, self.check_unit(u))
-            if horizon is not None:
-                result.upcoming = self.upcoming_for_unit(u, horizon)
+        for i, u in enumerate(units):
+            result = UnitResult(u.file, u.sku, u.market, u.marketplace, findings[i])
+            if upcoming is not None:
+                result.upcoming = upcoming[i]
             report.results.append(result)
-            if progress is not None:
-                progress(i, len(units))
         waiver_warnings = self._apply_waivers(report.results, units, self.as_of)
         report.results.sort(key=UnitResult.sort_key)
-        report.errors = [p.to_dict() for p in sorted(loaded.problems + problems)]
+        report.errors = [p.to_dict() for p in sorted(loaded.problems + loaded.unit_problems)]
         from .vocabulary import vocabulary_warnings
 
         report.warnings = [p.to_dict() for p in sorted(vocabulary_warnings(loaded.manifests, self._pack_keys) + waiver_warnings)]

@@ -34,7 +34,7 @@ ENV_VAR = "COMPLIANCE_ENGINE_CONFIG"
 #: The keys, in the order --show-config lists them.
 KEYS = ("paths", "packs", "markets", "fail-on", "rulepacks", "waivers", "formats", "horizon")
 FAIL_ON = ("error", "warning", "info", "never")
-FORMAT_NAMES = ("text", "json", "sarif", "junit", "github", "markdown", "csv")
+FORMAT_NAMES = ("text", "json", "jsonl", "sarif", "junit", "github", "markdown", "csv")
 MAX_CONFIG_BYTES = 1024 * 1024
 
 #: What each key is when neither the command line nor a configuration file gives it.

@@ -47,6 +47,7 @@ class Manifest:
 class LoadResult:
     manifests: list[Manifest] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
+    unit_problems: list[InputProblem] = field(default_factory=list)  # found when building check units
 
 
 def _models():

@@ -41,11 +41,16 @@ class ProgressBar:
 
     def __call__(self, done: int, total: int) -> None:
         now = self.clock()
-        if now - self.started < self.delay or (now - self.last_draw < 0.1 and done < total):
+        if now - self.started < self.delay or (now - self.last_draw < 0.1 and (done < total or not total)):
             return
         self.last_draw = now
-        filled = self.width * done // total if total else self.width
-        pct = 100 * done // total if total else 100
+        if not total:  # a stream: the total is not known in advance
+            self.stream.write(f"\r{self.label}: {done} units")
+            self.stream.flush()
+            self.drawn = True
+            return
+        filled = self.width * done // total
+        pct = 100 * done // total
         self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} units {pct:3d}%")
         self.stream.flush()
         self.drawn = True

@@ -16,10 +16,10 @@ import click
 
 from .common import FAIL_ON, parse_date, run_check, stderr, use_color, write_output
 
-FORMATS = ("text", "json", "sarif", "junit", "github", "markdown", "csv")
+FORMATS = ("text", "json", "jsonl", "sarif", "junit", "github", "markdown", "csv")
 
 
-EXTENSIONS = {"text": {".txt", ".log"}, "json": {".json"}, "sarif": {".sarif", ".json"}, "junit": {".xml"},
+EXTENSIONS = {"text": {".txt", ".log"}, "json": {".json"}, "jsonl": {".jsonl", ".ndjson"}, "sarif": {".sarif", ".json"}, "junit": {".xml"},
               "github": {".txt", ".log"}, "markdown": {".md", ".markdown"}, "csv": {".csv"}}
 _KNOWN_SUFFIXES = set().union(*EXTENSIONS.values())
 
@@ -86,6 +86,8 @@ def plan_outputs(formats: list, outputs: list[str | None]) -> list[tuple[str, st
 @click.option("--no-waivers", is_flag=True, help="Audit mode: report as if no waiver existed (manifest or central).")
 @click.option("--horizon", type=click.IntRange(min=0), default=None,
               help="Also report rules that come into force (or escalate) within DAYS as `upcoming` (never fails the run).")
+@click.option("--jobs", "-j", default="1", metavar="N|auto",
+              help="Load and check in N worker processes (auto: one per core); the report is the same. Default: 1.")
 @click.option("--verbose", "-v", is_flag=True, help="Text format: list passing rules one per line.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; the text report shows only failures and the summary.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
@@ -93,7 +95,7 @@ def plan_outputs(formats: list, outputs: list[str | None]) -> list[tuple[str, st
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Read this configuration file instead of searching for one.")
 @click.option("--show-config", is_flag=True, help="Print every setting, its value and where it came from; check nothing.")
 def check(paths, markets, packs, rulepacks, as_of, formats, outputs, fail_on, waivers_file, no_waivers, horizon,
-          verbose, quiet, color, config_file, show_config):
+          jobs, verbose, quiet, color, config_file, show_config):
     """Check the manifests in PATHS (files or directories; default: `paths` from the configuration)."""
     from .settings import settings_for_check
 
@@ -109,16 +111,23 @@ def check(paths, markets, packs, rulepacks, as_of, formats, outputs, fail_on, wa
     if not paths:
         raise click.UsageError("no PATHS given and no `paths` in the configuration (see --show-config)")
     plan = [(f["format"], f.get("output")) for f in settings.value("formats")]
-    bar = None
+    from ..pipeline import resolve_jobs
+
+    try:
+        n_jobs = resolve_jobs(jobs)
+    except ValueError:
+        raise click.BadParameter(f"'{jobs}' is not a number of jobs; use a positive number or auto",
+                                 param_hint="--jobs") from None
     from ..progress import ProgressBar, progress_wanted
 
-    if progress_wanted(sys.stderr, quiet):
-        bar = ProgressBar(sys.stderr)
+    bar = ProgressBar(sys.stderr) if progress_wanted(sys.stderr, quiet) else None
+    if [f for f, _ in plan] == ["jsonl"]:
+        _stream_jsonl(settings, paths, as_of, no_waivers, plan[0][1], n_jobs, bar)
     try:
         checker, loaded, report = run_check(
             paths, packs=settings.value("packs"), rulepacks=settings.value("rulepacks"), as_of=as_of,
             markets=settings.value("markets"), waivers=settings.value("waivers"), use_waivers=not no_waivers,
-            horizon=settings.value("horizon"), progress=bar)
+            horizon=settings.value("horizon"), progress=bar, jobs=n_jobs)
     finally:
         if bar is not None:
             bar.close()
@@ -160,3 +169,48 @@ def _cli_formats(formats, outputs):
     if not formats and not outputs:
         return None
     return [{"format": f, "output": o} for f, o in plan_outputs(list(formats), list(outputs))]
+
+
+def _stream_jsonl(settings, paths, as_of, no_waivers, output, jobs, bar) -> None:
+    """``--format jsonl`` alone: write each record as its file is checked (memory stays flat); exits."""
+    from ..formatters import jsonl
+    from ..streaming import stream_check
+    from .common import make_checker
+
+    checker = make_checker(settings.value("packs"), settings.value("rulepacks"), as_of, settings.value("waivers"),
+                           not no_waivers)
+    horizon = settings.value("horizon")
+    sink, target, tmp = sys.stdout, None, None
+    if output is not None:
+        target = Path(output).resolve()
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            sink = open(tmp, "w", encoding="utf-8")
+        except OSError as exc:
+            stderr(f"compliance-engine: cannot write {output}: {exc.strerror or exc}")
+            sys.exit(2)
+    counts = None
+    try:
+        sink.write(jsonl.header(checker.as_of.isoformat(), checker.pack_summaries, horizon))
+        for kind, obj in stream_check(checker, paths, markets=settings.value("markets"), horizon=horizon,
+                                      progress=bar, jobs=jobs):
+            if kind == "counts":
+                counts = obj
+                continue
+            if kind == "error" and output is not None:
+                stderr(f"compliance-engine: {obj}")
+            if kind == "result" and target is not None and Path(obj.file).resolve() == target:
+                raise click.UsageError(f"--output {output} is one of the input files; refusing to overwrite it")
+            sink.write(jsonl.record(kind, obj))
+        sink.write(jsonl.summary(counts.summary(horizon)))
+        if tmp is not None:
+            sink.close()
+            os.replace(tmp, target)
+    finally:
+        if bar is not None:
+            bar.close()
+        if tmp is not None:
+            if not sink.closed:
+                sink.close()
+            tmp.unlink(missing_ok=True)
+    sys.exit(counts.exit_code(settings.value("fail-on")))

@@ -76,13 +76,19 @@ def make_checker(packs, rulepacks, as_of, waivers=None, use_waivers: bool = True
 
 
 def run_check(paths, *, packs=(), rulepacks=(), as_of=None, markets=(), waivers=None, use_waivers: bool = True,
-              horizon: int | None = None, progress=None):
+              horizon: int | None = None, progress=None, jobs: int = 1):
     """Load ``paths`` and check them: returns (checker, loaded, report), the report filtered to ``markets``.
+    ``jobs`` > 1 loads and checks in that many worker processes (the same report, byte for byte).
 
     Used by check, documents and bundle so that all three see the same findings (waivers included)."""
     from ..loading import load_manifests
 
     checker = make_checker(packs, rulepacks, as_of, waivers, use_waivers)
+    if jobs > 1:
+        from ..pipeline import check_parallel
+
+        report, loaded = check_parallel(checker, paths, jobs, horizon=horizon, markets=markets, progress=progress)
+        return checker, loaded, report
     loaded = load_manifests(paths)
     report = checker.check_loaded(loaded, horizon=horizon, progress=progress, markets=markets)
     return checker, loaded, report

@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Callable
 
-FORMATS = ("text", "json", "sarif", "junit", "github", "markdown", "csv")
+FORMATS = ("text", "json", "jsonl", "sarif", "junit", "github", "markdown", "csv")
 
 
 def get(name: str) -> Callable[..., str]:
