@@ -91,29 +91,37 @@ def _render_value(key: tuple, path, view: UnitView) -> str | None:
 
 
 class CompiledRuleset:
-    def __init__(self, rd: RulesetDefinition):
+    def __init__(self, rd: RulesetDefinition, key_ids: dict | None = None):
         import durable_rules_engine
 
         self.rd = rd
         self._core = durable_rules_engine
         self.handle = durable_rules_engine.create_ruleset(rd.name, json.dumps(rd.definition, ensure_ascii=False))
+        # (slot, source key, '"prop":', path, fact name for derived facts else None), in the ruleset's order; the
+        # slot numbers a source key across the engine's rulesets, so a unit's rendered values sit in a list
+        key_ids = key_ids if key_ids is not None else {}
+        self._items = [(key_ids.setdefault(key, len(key_ids)), key, f'"{prop}":', path,
+                        key[1] if key[0] == "fact" else None) for key, (prop, path) in rd.sources.items()]
         header = {"sid": "0", "id": "u", "t": "u"}
         header.update({b: 1 for b in rd.buckets})
         self._header = ",".join(f"{json.dumps(k)}:{_json(v)}" for k, v in header.items())
 
     def fact_json(self, view: UnitView) -> str:
+        """The unit's fact for this ruleset. ``view.rendered`` is a list with one slot per source key of the
+        engine (``_MISSING`` until rendered): the same source renders the same text in every ruleset."""
         parts = [self._header]
         rendered = view.rendered
-        for key, (prop, path) in self.rd.sources.items():
-            if key[0] == "fact":  # facts grow between derivation layers: never cached
-                if key[1] in view.facts:
-                    parts.append(f'"{prop}":true')
+        facts = view.facts
+        for slot, key, prefix, path, fact in self._items:
+            if fact is not None:  # facts grow between derivation layers: never cached
+                if fact in facts:
+                    parts.append(prefix + "true")
                 continue
-            value = rendered.get(key, _MISSING)
+            value = rendered[slot]
             if value is _MISSING:
-                value = rendered[key] = _render_value(key, path, view)
+                value = rendered[slot] = _render_value(key, path, view)
             if value is not None:
-                parts.append(f'"{prop}":{value}')
+                parts.append(prefix + value)
         return "{" + ",".join(parts) + "}"
 
     def fire(self, view: UnitView) -> set[str]:
@@ -171,16 +179,18 @@ class Engine:
             for rd in [*compiled.derive, *compiled.groups]:
                 rd.name = f"ce{n}_{packset.digest}_{rd.name}"
         self.compiled = compiled
-        self.derive = [CompiledRuleset(layer) for layer in compiled.derive]
+        key_ids: dict = {}
+        self.derive = [CompiledRuleset(layer, key_ids) for layer in compiled.derive]
         self.cycle_from = compiled.cycle_from
-        self.groups = [CompiledRuleset(g) for g in compiled.groups if g.definition]
+        self.groups = [CompiledRuleset(g, key_ids) for g in compiled.groups if g.definition]
+        self._slots = len(key_ids)
         self._rules = {r.id: r for r in packset.rules}
         self._lock = threading.Lock()
 
     def evaluate(self, view: UnitView, as_of: dt.date) -> Evaluation:
         with self._lock:
             view.as_of = as_of
-            view.rendered = {}
+            view.rendered = [_MISSING] * self._slots
             facts = self._derive(view, as_of)
             view.facts = facts
             rules: set[str] = set()

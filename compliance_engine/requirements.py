@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -893,15 +894,25 @@ def check_descending(spec: dict, ctx: Context) -> Outcome:
     return Outcome(True)
 
 
+_SCHEMA_TEXT: dict[int, tuple[Any, str]] = {}  # id(spec) -> (spec, its canonical text): a pack's specs live as long as it
+_LAST = threading.local()  # per thread: the product last validated and {id(spec): its error texts}
+
+
 def check_schema(spec: dict, ctx: Context) -> Outcome:
-    validator = _schema_validator(_freeze_schema(spec))
-    errors = sorted(validator.iter_errors(ctx.unit.product), key=lambda e: list(map(str, e.absolute_path)))
-    if not errors:
+    product = ctx.unit.product
+    if getattr(_LAST, "product", None) is not product:  # a product's units (one per market) come one after another
+        _LAST.product, _LAST.fields = product, {}
+    fields = _LAST.fields.get(id(spec))
+    if fields is None:
+        hit = _SCHEMA_TEXT.get(id(spec))
+        if hit is None or hit[0] is not spec:
+            hit = _SCHEMA_TEXT[id(spec)] = (spec, _freeze_schema(spec))
+        validator = _schema_validator(hit[1])
+        errors = sorted(validator.iter_errors(product), key=lambda e: list(map(str, e.absolute_path)))
+        fields = _LAST.fields[id(spec)] = [_schema_error_text(e) for e in errors]
+    if not fields:
         return Outcome(True)
-    fields = []
-    for e in errors:
-        fields.append(_schema_error_text(e))
-    return Outcome(False, missing_fields=fields, where=(ctx.unit.product_source, fields[0].split(":")[0]))
+    return Outcome(False, missing_fields=list(fields), where=(ctx.unit.product_source, fields[0].split(":")[0]))
 
 
 def _schema_error_text(e) -> str:

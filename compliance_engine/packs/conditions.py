@@ -23,14 +23,23 @@ ITEM_SEP = "\x1f"
 NUMERIC_OPS = ("gt", "gte", "lt", "lte")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FieldPath:
-    """A rooted field path; ``list_path`` is set when the path crosses one list with ``[]``."""
+    """A rooted field path; ``list_path`` is set when the path crosses one list with ``[]``.
+
+    Equal and hashed by its text (which determines the rest): a FieldPath keys the per-unit value caches, and
+    hashing the text (cached by Python) is much cheaper than hashing every field on each lookup."""
 
     text: str
     root: str
     head: tuple[str, ...]
     tail: tuple[str, ...] | None = None  # path inside each list item, when the path has []
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or (isinstance(other, FieldPath) and self.text == other.text)
 
     @staticmethod
     @lru_cache(maxsize=8192)
@@ -318,14 +327,14 @@ class UnitView:
         self.market = market
         self.facts = facts if facts is not None else set()
         self.as_of = as_of or dt.date.today()
-        self._values: dict[FieldPath, list[Any]] = {}
-        self.rendered: dict[tuple, str | None] = {}  # the engine's rendered fact properties, per source key
+        self._values: dict[str, list[Any]] = {}
+        self.rendered: list = []  # the engine's rendered fact properties, one slot per source key (see engine.py)
 
     def values(self, path: FieldPath) -> list[Any]:
         """path_values of the unit, computed once per view (the unit's data does not change while it is checked)."""
-        v = self._values.get(path)
+        v = self._values.get(path.text)  # keyed by the text: str hashes are cached, FieldPath.__hash__ is a call
         if v is None:
-            v = self._values[path] = path_values(path, self.root(path.root))
+            v = self._values[path.text] = path_values(path, self.root(path.root))
         return v
 
     def root(self, name: str) -> dict | None:
