@@ -185,7 +185,9 @@ def render_table(results: dict[str, Any]) -> str:
     m = results["machine"]
     lines = [f"compliance-engine {m['engine_version']} benchmark: {m['cpus']} CPUs, Python {m['python']} "
              f"({m['implementation']}), libyaml {'yes' if m['libyaml'] else 'no'}, {m['platform']}",
-             f"catalogue generator v{results['generator_version']}, seed {results['seed']}, check date {AS_OF}, all packs", ""]
+             f"catalogue generator v{results['generator_version']}, seed {results['seed']}, check date {AS_OF}, all packs"
+             + (f"; load average {m['load_average_at_start']:.2f} at start (others' work skews the timings when it is "
+                f"above 0.5)" if m["load_average_at_start"] is not None else ""), ""]
     header = ("products", "format", "step", "wall s", "units", "units/s", "peak RSS MiB", "x parse")
     rows = [header]
     for cat in results["catalogues"]:
@@ -230,7 +232,14 @@ def machine() -> dict[str, Any]:
 
     return {"cpus": os.cpu_count(), "python": platform.python_version(), "implementation": platform.python_implementation(),
             "platform": platform.platform(terse=True), "libyaml": bool(getattr(yaml, "__with_libyaml__", False)),
-            "engine_version": __version__}
+            "engine_version": __version__, "load_average_at_start": _load_average()}
+
+
+def _load_average() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):  # not on every platform
+        return None
 
 
 def log(message: str) -> None:

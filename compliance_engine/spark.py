@@ -80,22 +80,19 @@ def findings_rows(checker: "Checker", manifest_text: str | None, seller_text: st
     seller = _seller_manifest(seller_text, seller_file) if seller_text is not None else None
     display = file or NO_SKU_FILE
     loaded = LoadResult()
-    if manifest_text is None or not str(manifest_text).strip():
-        loaded.problems.append(InputProblem(display, 1, "the manifest is empty"))
+    row_sku = None
+    try:
+        docs = parse_documents("" if manifest_text is None else str(manifest_text), display)
+    except ReadError as exc:
+        loaded.problems.append(exc.problem)
     else:
-        try:
-            docs = parse_documents(str(manifest_text), display)
-        except ReadError as exc:
-            loaded.problems.append(exc.problem)
-        else:
-            if file is None:
-                display = _sku_of(docs) or NO_SKU_FILE
-            loaded.manifests, loaded.problems = validate_documents(docs, display, None)
+        row_sku = _sku_of(docs)
+        if file is None and row_sku is not None:
+            display = row_sku
+        loaded.manifests, loaded.problems = validate_documents(docs, display, None)
     if seller is not None:
         loaded.manifests.insert(0, seller)
     report = checker.check_loaded(loaded, markets=markets)
-    row_sku = next((str(m.data.get("sku")) for m in loaded.manifests if m.kind == "Product"), None) \
-        or (display if file is None and display != NO_SKU_FILE else None)
     rows = [_finding_row(r, f) for r in report.results for f in r.findings]
     rows += [_problem_row(p, "error", row_sku) for p in report.errors]
     rows += [_problem_row(p, "warning", row_sku) for p in report.warnings if seller is None or p["file"] != seller.file]
@@ -103,10 +100,12 @@ def findings_rows(checker: "Checker", manifest_text: str | None, seller_text: st
 
 
 def _sku_of(docs: list) -> str | None:
+    """The sku of the row's (first) Product document, read before validation so that error rows carry it."""
     for doc in docs:
         value = doc.value
-        if isinstance(value, dict) and value.get("kind") == "Product" and isinstance(value.get("sku"), str) and value["sku"]:
-            return value["sku"]
+        if isinstance(value, dict) and value.get("kind") == "Product" and isinstance(value.get("sku"), (str, int)) \
+                and str(value["sku"]).strip():
+            return str(value["sku"])
     return None
 
 
@@ -183,9 +182,9 @@ def _check_batches(batches: Iterator[Any], settings: tuple, seller_text: str | N
         texts = batch["manifest"].tolist()
         files = batch["file"].tolist() if has_file else [None] * len(texts)
         rows: list[dict] = []
-        for text, file in zip(texts, files):
-            rows += findings_rows(checker, text, seller_text, file if isinstance(file, str) and file else None,
-                                  markets=markets, seller_file=seller_file)
+        for text, file in zip(texts, files):  # a null cell arrives as None or NaN, depending on pandas
+            rows += findings_rows(checker, text if isinstance(text, str) else None, seller_text,
+                                  file if isinstance(file, str) and file else None, markets=markets, seller_file=seller_file)
         yield pd.DataFrame.from_records(rows, columns=list(COLUMN_NAMES)) if rows \
             else pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMN_NAMES})
 

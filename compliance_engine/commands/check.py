@@ -183,9 +183,10 @@ def _stream_jsonl(settings, paths, as_of, no_waivers, output, jobs, bar) -> None
     sink, target, tmp = sys.stdout, None, None
     if output is not None:
         target = Path(output).resolve()
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        special = target.exists() and not target.is_file()  # /dev/null, a pipe: written directly
+        tmp = None if special else target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
-            sink = open(tmp, "w", encoding="utf-8")
+            sink = open(target if special else tmp, "w", encoding="utf-8")
         except OSError as exc:
             stderr(f"compliance-engine: cannot write {output}: {exc.strerror or exc}")
             sys.exit(2)
@@ -203,14 +204,15 @@ def _stream_jsonl(settings, paths, as_of, no_waivers, output, jobs, bar) -> None
                 raise click.UsageError(f"--output {output} is one of the input files; refusing to overwrite it")
             sink.write(jsonl.record(kind, obj))
         sink.write(jsonl.summary(counts.summary(horizon)))
-        if tmp is not None:
+        if output is not None:
             sink.close()
+        if tmp is not None:
             os.replace(tmp, target)
     finally:
         if bar is not None:
             bar.close()
+        if output is not None and not sink.closed:
+            sink.close()
         if tmp is not None:
-            if not sink.closed:
-                sink.close()
             tmp.unlink(missing_ok=True)
     sys.exit(counts.exit_code(settings.value("fail-on")))

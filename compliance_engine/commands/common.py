@@ -47,6 +47,14 @@ def write_output(text: str | bytes, output: str | None, inputs: list[Path]) -> N
         click.echo(text, nl=False, color=True)  # colour codes are only present when wanted
         return
     target = Path(output).resolve()
+    if target.exists() and not target.is_file():  # /dev/null, a pipe: nothing to replace atomically
+        try:
+            with open(target, "wb" if isinstance(text, bytes) else "w") as fh:
+                fh.write(text)
+        except OSError as exc:
+            stderr(f"compliance-engine: cannot write {output}: {exc.strerror or exc}")
+            sys.exit(2)
+        return
     for src in inputs:
         if target == src:
             stderr(f"compliance-engine: --output {output} is one of the input files; refusing to overwrite it")

@@ -139,3 +139,10 @@ def test_a_finding_points_at_the_line_of_its_field_or_the_manifest_start_when_ab
     by_rule = {x["rule"]: x["location"] for r in report["results"] for x in r["findings"]}
     assert by_rule["eu.gpsr.warnings-language"] == {"file": "p.yaml", "line": 10, "field": "labelling.languages"}
     assert by_rule["eu.gpsr.responsible-economic-operator"] == {"file": "p.yaml", "line": 3, "field": "economic_operators"}
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_output_to_a_device_is_written_directly(tmp_path, fmt):
+    f = write(tmp_path / "p.yaml", FAILING_TOY_MANIFEST)
+    out = run("check", f, "--as-of", "2026-11-24", "--format", fmt, "--output", os.devnull)
+    assert out.returncode == 1 and out.stderr == ""

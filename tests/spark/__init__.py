@@ -1,0 +1,1 @@
+"""compliance_engine.spark in Spark local mode, compared with the serial checker."""
