@@ -9,8 +9,8 @@ Writes a deterministic catalogue (benchmarks/generate.py) under --dir (default .
 reused when it already holds the same catalogue), then measures each step in its own subprocess so that
 wall time and peak RSS belong to that step alone:
 
-1. parse-only: load and validate every manifest and build the check units (compliance_engine.loading and
-   .units, no rules);
+1. parse-only: load and validate every manifest and build the check units, file by file
+   (compliance_engine.loading.load_manifests and units.build_units, no rules);
 2. full check: ``compliance-engine check DIR`` with all packs, report discarded (``--format jsonl`` when the
    CLI has it, else ``json``), once per ``--jobs`` value the CLI supports;
 3. the pre-commit path: ``compliance-engine check ONE-PRODUCT.yaml -q`` from process start to exit, first
@@ -40,14 +40,20 @@ from benchmarks.generate import GENERATOR_VERSION, write_catalogue  # noqa: E402
 
 AS_OF = "2026-11-24"
 
-#: Runs argv[2:] once and prints {"wall_s", "rc", "max_rss_kib", "stdout", "stderr"} as JSON. Run as a fresh
+#: Runs argv[3:] once and prints {"wall_s", "rc", "max_rss_kib", "stdout", "stderr"} as JSON. Run as a fresh
 #: process per measurement, so RUSAGE_CHILDREN holds only that command's peak (Linux: KiB; the largest single
-#: process among it and its waited-for children, e.g. --jobs workers).
+#: process among it and its waited-for children, e.g. --jobs workers). argv[2] is an address-space limit in
+#: bytes for the command (0: none), so a step that runs away fails with MemoryError instead of exhausting the machine.
 _MEASURE = r"""
 import json, resource, subprocess, sys, time
 keep = sys.argv[1] == "keep"
+limit = int(sys.argv[2])
+def _limit():
+    if limit:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 t0 = time.perf_counter()
-p = subprocess.run(sys.argv[2:], stdout=subprocess.PIPE if keep else subprocess.DEVNULL, stderr=subprocess.PIPE)
+p = subprocess.run(sys.argv[3:], stdout=subprocess.PIPE if keep else subprocess.DEVNULL, stderr=subprocess.PIPE,
+                   preexec_fn=_limit)
 wall = time.perf_counter() - t0
 rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 if sys.platform == "darwin":
@@ -57,15 +63,23 @@ print(json.dumps({"wall_s": wall, "rc": p.returncode, "max_rss_kib": rss,
                   "stderr": p.stderr.decode("utf-8", "replace")[-2000:]}))
 """
 
-#: The parse-only step: load + validate all manifests, build the units; prints counts as JSON.
+#: The parse-only step: load and validate every manifest and build its check units, one file at a time (the
+#: generated catalogue embeds every listing in its product, so per-file units are the catalogue's units). File by
+#: file, like the streamed check, so its memory does not grow with the catalogue: loading a whole 200,000-product
+#: directory at once would need tens of GB. Prints counts as JSON.
 _PARSE_ONLY = r"""
 import json, sys
-from compliance_engine.loading import load_manifests
+from compliance_engine.loading import iter_manifest_files, load_manifests
 from compliance_engine.units import build_units
-loaded = load_manifests(sys.argv[1:])
-units, problems = build_units(loaded.manifests)
-print(json.dumps({"manifests": len(loaded.manifests), "units": len(units),
-                  "input_errors": len(loaded.problems) + len(problems)}))
+files, problems = iter_manifest_files(sys.argv[1:])
+counts = {"files": len(files), "manifests": 0, "units": 0, "input_errors": len(problems)}
+for path, _display in files:
+    loaded = load_manifests([path])
+    units, unit_problems = build_units(loaded.manifests)
+    counts["manifests"] += len(loaded.manifests)
+    counts["units"] += len(units)
+    counts["input_errors"] += len(loaded.problems) + len(unit_problems)
+print(json.dumps(counts))
 """
 
 
@@ -73,8 +87,12 @@ class BenchmarkError(Exception):
     """A step failed (bad exit status): the message says which and shows its stderr."""
 
 
+#: address-space limit of each measured step, in bytes (set from --memory-limit-gib; 0 = none)
+MEMORY_LIMIT = 0
+
+
 def measure(cmd: list[str], *, keep_stdout: bool = False, cwd: Path, env: dict[str, str]) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, "-c", _MEASURE, "keep" if keep_stdout else "drop", *cmd],
+    out = subprocess.run([sys.executable, "-c", _MEASURE, "keep" if keep_stdout else "drop", str(MEMORY_LIMIT), *cmd],
                          capture_output=True, text=True, cwd=cwd, env=env, check=True)
     return json.loads(out.stdout)
 
@@ -246,6 +264,13 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def _default_memory_limit_gib() -> float:
+    try:
+        return round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") * 0.75 / 1024 ** 3, 1)
+    except (AttributeError, ValueError, OSError):  # not on every platform
+        return 0.0
+
+
 def _int_list(text: str) -> list[int]:
     try:
         values = [int(v.replace("_", "")) for v in text.split(",") if v.strip()]
@@ -274,7 +299,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--one-file-runs", type=int, default=20, help="warm runs of the one-file check; 0 skips it")
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of the table")
+    parser.add_argument("--memory-limit-gib", type=float, default=_default_memory_limit_gib(),
+                        help="address-space limit of each measured step (a runaway step fails instead of exhausting "
+                             "the machine); default 75%% of physical memory, 0 = none")
     args = parser.parse_args(argv)
+    global MEMORY_LIMIT
+    MEMORY_LIMIT = int(args.memory_limit_gib * 1024 ** 3)
 
     Path(args.dir).mkdir(parents=True, exist_ok=True)
     cache = Path(args.dir) / "pack-cache"

@@ -204,10 +204,11 @@ def _job_date(as_of: dt.date | str | None) -> dt.date:
 def findings_schema() -> "StructType":
     """The StructType of :func:`check_dataframe`'s output (columns :data:`COLUMN_NAMES`)."""
     try:
-        from pyspark.sql.types import StructType
+        from pyspark.sql.types import ArrayType, IntegerType, StringType, StructField, StructType
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError(_INSTALL_HINT) from exc
-    return StructType.fromDDL(", ".join(f"`{name}` {kind}" for name, kind in FINDING_COLUMNS))
+    types = {"string": StringType(), "int": IntegerType(), "array<string>": ArrayType(StringType())}
+    return StructType([StructField(name, types[kind], nullable=True) for name, kind in FINDING_COLUMNS])
 
 
 def check_dataframe(df: "DataFrame", *, column: str | None = "manifest", file_column: str | None = "file",

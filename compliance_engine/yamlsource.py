@@ -84,7 +84,9 @@ class _Converter:
             if node.tag not in _SCALAR_TAGS:
                 self.fail(node, f"YAML tag '{_short_tag(node.tag)}' is not allowed (plain data only)")
             try:
-                value = _constructor.construct_object(node)
+                # the scalar's constructor, called directly: construct_object would remember every node in
+                # the shared constructor's cache, so a long run (a streamed catalogue) would keep every file
+                value = _constructor.yaml_constructors[node.tag](_constructor, node)
             except yaml.YAMLError as exc:
                 self.fail(node, f"invalid value: {exc}")
             except (ValueError, OverflowError) as exc:  # e.g. 2026-02-30: shaped like a date, but no such day

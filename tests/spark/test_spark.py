@@ -22,13 +22,10 @@ from tests.conftest import AS_OF, ROOT
 
 if shutil.which("java") is None:
     pytest.skip("Java is not installed (Spark needs a JVM)", allow_module_level=True)
-try:
-    import pandas  # noqa: F401
-    import pyarrow  # noqa: F401
-    import pyspark  # noqa: F401
-except ImportError as exc:  # the test extra installs them: a missing one is a broken environment, not a skip
-    pytest.fail(f"the Spark tests need pyspark, pandas and pyarrow ({exc}); install them with pip install -e '.[test]' "
-                "(or '.[spark]')", pytrace=False)
+_MISSING = [name for name in ("pyspark", "pandas", "pyarrow") if importlib.util.find_spec(name) is None]
+if _MISSING:  # the test extra installs them: a missing one is a broken environment, not a reason to skip
+    pytest.fail(f"the Spark tests need pyspark, pandas and pyarrow; missing: {', '.join(_MISSING)}. "
+                "Install them: pip install -e '.[test]' (or '.[spark]')", pytrace=False)
 
 from benchmarks.generate import generate_catalogue  # noqa: E402
 from compliance_engine import Checker  # noqa: E402
@@ -188,10 +185,13 @@ def test_findings_of_2000_products_equal_the_serial_checkers_row_for_row(spark, 
 def test_invalid_rows_give_error_rows_with_file_and_line_and_do_not_stop_the_job(spark, catalogue, tmp_path):
     good, other = catalogue.products[0], dict(catalogue.products[1])
     other["colour"] = "red"  # not a manifest field
+    typo = json.loads(manifest_text(catalogue.products[2]))
+    typo["documents"][0]["type"] += "x"  # an unknown document type: a warning, the product is still checked
     rows = [
         (manifest_text(good), "products/good.json"),
         ('{"kind": "Product",\n "sku": "BROKEN-1",\n "name": "Lamp"\n "brand": "X"}\n', "products/broken.json"),
         (manifest_text(other), "products/unknown-key.json"),
+        (manifest_text(typo), "products/typo.json"),
     ]
     for text, file in rows:
         (tmp_path / file).parent.mkdir(exist_ok=True)
@@ -209,17 +209,21 @@ def test_invalid_rows_give_error_rows_with_file_and_line_and_do_not_stop_the_job
     out = spark_rows(check_dataframe(df, as_of=AS_OF))
 
     errors = sorted((r["file"], r["location_line"], r["message"], r["sku"]) for r in out if r["status"] == "error")
-    assert errors == sorted([(e["file"], e["line"], e["message"], sku)
-                             for file, sku in (("products/broken.json", None), ("products/unknown-key.json", other["sku"]),
-                                               ("products/missing.json", None))
-                             for e in reports[file].errors])
-    assert [e[:2] for e in errors if e[0] != "products/missing.json"] == [("products/broken.json", 4),
-                                                                           ("products/unknown-key.json", len(manifest_text(other).splitlines()) - 1)]
+    sku_of = {"products/broken.json": None, "products/unknown-key.json": other["sku"], "products/missing.json": None}
+    assert errors == sorted((e["file"], e["line"], e["message"], sku_of[file])
+                            for file in sku_of for e in reports[file].errors)
+    colour_line = len(manifest_text(other).splitlines()) - 1  # the last key, before the closing brace
+    assert [e[:2] for e in errors] == [("products/broken.json", 4), ("products/missing.json", 1),
+                                       ("products/unknown-key.json", colour_line)]
     assert all(r["severity"] == "error" and r["rule"] is None for r in out if r["status"] == "error")
-    # the valid row in the same job is checked in full
-    good_rows = [r for r in out if r["file"] == "products/good.json"]
-    assert_same_rows(good_rows, expected_rows(reports["products/good.json"], {}))
-    assert good_rows and {r["status"] for r in good_rows} <= {"pass", "fail", "waived"}
+    # the valid rows in the same job are checked in full, input warnings included
+    for file, sku in (("products/good.json", good["sku"]), ("products/typo.json", typo["sku"])):
+        checked = [r for r in out if r["file"] == file]
+        assert_same_rows(checked, expected_rows(reports[file], {file: sku}))
+        assert {"pass", "fail"} & {r["status"] for r in checked}
+    [warning] = [r for r in out if r["status"] == "warning"]
+    assert (warning["file"], warning["sku"], warning["severity"]) == ("products/typo.json", typo["sku"], "warning")
+    assert warning["message"].startswith("documents[0].type: ") and warning["location_line"] > 1
 
 
 def test_markets_keeps_only_those_markets_and_findings_name_the_sku_without_a_file_column(spark, catalogue):
@@ -244,6 +248,7 @@ def test_markets_keeps_only_those_markets_and_findings_name_the_sku_without_a_fi
     out = spark_rows(check_dataframe(df, seller=catalogue.seller_text, seller_file=SELLER_FILE, as_of=AS_OF,
                                      markets=["de", "SEA"]))
     assert_same_rows(out, expected)
+    assert "XI" not in all_markets and check_dataframe(df, as_of=AS_OF, markets=["XI"]).count() == 0  # empty batches
 
 
 def test_flattened_manifest_columns_from_json_lines_give_the_findings_of_the_text_column(spark, catalogue, tmp_path):

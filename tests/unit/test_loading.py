@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from compliance_engine.loading import load_manifests, load_text
 from compliance_engine.units import build_units
-from tests.conftest import write
+from tests.conftest import ROOT, write
 
 GOOD = """\
 kind: Product
@@ -123,3 +123,20 @@ def test_non_utf8_and_nul_bytes(tmp_path):
 def test_missing_path_is_a_problem(tmp_path):
     [p] = load_manifests([tmp_path / "nope"]).problems
     assert "no such file" in p.message
+
+
+def test_loading_many_files_keeps_nothing_of_them():
+    """A streamed catalogue reads one file after another: memory must not grow with the number read."""
+    import tracemalloc
+
+    from compliance_engine.loading import load_text
+
+    text = (ROOT / "products" / "x1-bluetooth-speaker.yaml").read_text()
+    load_text(text, "warm.yaml")
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for i in range(300):
+        assert not load_text(text, f"p{i}.yaml").problems
+    grown = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    assert grown < 2_000_000, f"{grown} bytes kept after 300 loads"
