@@ -119,7 +119,7 @@ def test_bad_fail_on_in_toml(repo):
 
 def test_bad_format_name_with_a_hint_at_the_item_line(repo):
     path = yaml_config(repo, "formats:\n  - text\n  - jsno\n")
-    assert only_problem(path) == (".compliance-engine.yaml:3: formats[1]: 'jsno' is not one of text, json, sarif, "
+    assert only_problem(path) == (".compliance-engine.yaml:3: formats[1]: 'jsno' is not one of text, json, jsonl, sarif, "
                                   "junit, github, markdown, csv (did you mean 'json'?)")
 
 

@@ -43,7 +43,7 @@ def test_text_wraps_pack_versions_between_packs(real_report):
 
 
 def test_the_registry_has_every_format_and_refuses_others():
-    assert formatters.FORMATS == ("text", "json", "sarif", "junit", "github", "markdown", "csv")
+    assert formatters.FORMATS == ("text", "json", "jsonl", "sarif", "junit", "github", "markdown", "csv")
     with pytest.raises(ValueError, match="unknown format 'pdf'"):
         formatters.get("pdf")
 
@@ -67,9 +67,10 @@ LOCATION_SHOWN = {  # how each format writes "this file, this line"
 def test_every_format_names_the_file_and_line_of_each_failing_finding(name, repo):
     out = formatters.get(name)(make_report(repo), root=repo)
     expected = [("products/speaker.yaml", 41), ("products/speaker.yaml", 70), ("products/toy.yaml", 3)]
-    if name in ("json", "sarif"):
-        data = json.loads(out)
-        if name == "json":
+    if name in ("json", "jsonl", "sarif"):
+        data = json.loads(out) if name != "jsonl" else \
+            {"results": [r for r in map(json.loads, out.splitlines()) if r["type"] == "result"]}
+        if name in ("json", "jsonl"):
             shown = [(f["location"]["file"].replace(f"{repo}/", ""), f["location"]["line"])
                      for r in data["results"] for f in r["findings"]]
         else:
