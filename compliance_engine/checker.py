@@ -51,6 +51,7 @@ class Checker:
                 known = ", ".join(p.id for p in self.packset.packs)
                 raise InputError([InputProblem("--pack", 1, f"no loaded pack matches {', '.join(unknown)} (loaded: {known})")])
         self.selected = selected
+        self._pack_summaries: list[dict] | None = None
         self.engine: Engine = engine_for(self.packset, compiled)
         self.rules: dict[str, Rule] = {r.id: r for r in self.packset.rules}
         self._waivable = {r.id: r.waivable for r in self.packset.rules}
@@ -72,7 +73,10 @@ class Checker:
 
     @property
     def pack_summaries(self) -> list[dict]:
-        return [p.summary() for p in self.packset.packs if _pack_selected(p.id, self.selected)]
+        """``[{id, version, rules}]`` of the selected packs (a fresh list; computed once)."""
+        if self._pack_summaries is None:
+            self._pack_summaries = [p.summary() for p in self.packset.packs if _pack_selected(p.id, self.selected)]
+        return [dict(p) for p in self._pack_summaries]
 
     def check(self, product: Any, market: str, listing: Any = None, seller: Any = None,
               as_of: dt.date | str | None = None) -> list[Finding]:

@@ -5,6 +5,7 @@ an unknown key is not an error, but is reported as a warning naming the nearest 
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
 from .errors import InputProblem
@@ -44,16 +45,22 @@ def _paths_for(manifest: Manifest, vocab_path: str) -> list[tuple[str, list[str]
     return []
 
 
+@lru_cache(maxsize=None)
+def _known(vocab_path: str) -> frozenset[str]:
+    from .models.vocab import OPEN_VOCABULARIES
+
+    return frozenset(OPEN_VOCABULARIES[vocab_path])
+
+
 def vocabulary_warnings(manifests: Iterable[Manifest], extra_known: set[str] = frozenset()) -> list[InputProblem]:
     from .models.vocab import OPEN_VOCABULARIES
 
     out: list[InputProblem] = []
     for m in manifests:
         for vocab_path, known in OPEN_VOCABULARIES.items():
-            known_set = set(known) | extra_known
             for prefix, parts in _paths_for(m, vocab_path):
                 for path, value in _walk(m.data, parts, prefix):
-                    if not isinstance(value, str) or value in known_set:
+                    if not isinstance(value, str) or value in extra_known or value in _known(vocab_path):
                         continue
                     close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
                     hint = f"; did you mean '{close[0]}'?" if close else "; no rule will match it"
