@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 #: Bump when the generated content changes: the marker file then no longer matches and files are rewritten.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3  # 3: products in subdirectories of 1,000 files
 MARKER_NAME = ".bench-catalogue.json"
 
 # ------------------------------------------------------------------------------------------------------
@@ -935,7 +935,8 @@ def _marker(n_products: int, seed: int, fmt: str) -> dict:
 
 
 def write_catalogue(directory: str | os.PathLike, n_products: int, seed: int = 7, fmt: str = "yaml") -> list[Path]:
-    """Write ``products/<sku>.<fmt>`` (one file per product) and ``seller.<fmt>`` under ``directory``.
+    """Write ``products/NNNN/<sku>.<fmt>`` (one file per product, 1,000 per subdirectory, as large catalogues
+    are kept) and ``seller.<fmt>`` under ``directory``.
 
     Returns the written paths (products sorted by name, then the seller). When ``directory`` already holds
     the same catalogue (marker file ``.bench-catalogue.json`` with the same n/seed/format/generator version)
@@ -956,9 +957,11 @@ def write_catalogue(directory: str | os.PathLike, n_products: int, seed: int = 7
             return _listed(root, fmt)
         # a stale catalogue of ours: remove its files before writing the new one
         marker_path.unlink()
-        for old in products_dir.glob("*") if products_dir.is_dir() else ():
+        for old in sorted(products_dir.rglob("*"), reverse=True) if products_dir.is_dir() else ():
             if old.suffix in (".yaml", ".json") and old.is_file():
                 old.unlink()
+            elif old.is_dir() and not any(old.iterdir()):
+                old.rmdir()
         for old in (root / "seller.yaml", root / "seller.json"):
             if old.is_file():
                 old.unlink()
@@ -968,7 +971,9 @@ def write_catalogue(directory: str | os.PathLike, n_products: int, seed: int = 7
     written: list[Path] = []
     for i in range(n_products):
         product = generate_product(i, seed)
-        path = products_dir / f"{product['sku'].lower()}.{fmt}"
+        path = products_dir / f"{i // 1000:04d}" / f"{product['sku'].lower()}.{fmt}"
+        if i % 1000 == 0:
+            path.parent.mkdir(exist_ok=True)
         path.write_text(dump_manifest(product, fmt), encoding="utf-8")
         written.append(path)
     seller_path = root / f"seller.{fmt}"
@@ -978,7 +983,7 @@ def write_catalogue(directory: str | os.PathLike, n_products: int, seed: int = 7
 
 
 def _listed(root: Path, fmt: str) -> list[Path]:
-    return sorted((root / "products").glob(f"*.{fmt}")) + [root / f"seller.{fmt}"]
+    return sorted((root / "products").rglob(f"*.{fmt}")) + [root / f"seller.{fmt}"]
 
 
 def main(argv: list[str] | None = None) -> int:

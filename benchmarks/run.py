@@ -148,7 +148,7 @@ def run_catalogue(n: int, fmt: str, jobs: list[int], args: argparse.Namespace, c
 
 
 def run_one_file(directory: Path, fmt: str, runs: int, cli: list[str], env: dict[str, str], cache: Path) -> dict[str, Any]:
-    product = sorted((directory / "products").glob(f"*.{fmt}"))[0]
+    product = sorted((directory / "products").rglob(f"*.{fmt}"))[0]
     cmd = [*cli, "check", str(product.relative_to(directory)), "-q"]
     shutil.rmtree(cache, ignore_errors=True)  # our own cache directory: the first run compiles the packs
     log(f"one file: {product.name}, 1 cold + {runs} warm runs ...")
