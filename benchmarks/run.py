@@ -309,6 +309,9 @@ def main(argv: list[str] | None = None) -> int:
     Path(args.dir).mkdir(parents=True, exist_ok=True)
     cache = Path(args.dir) / "pack-cache"
     env = dict(os.environ, COMPLIANCE_ENGINE_CACHE_DIR=str(cache), NO_COLOR="1")
+    # as installed: Python may write (and then reuse) bytecode for the package's own modules; a
+    # PYTHONDONTWRITEBYTECODE in this shell would recompile them on every run and time the compiler instead
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.pop("COMPLIANCE_ENGINE_CACHE", None)
     cli = cli_command()
     caps = cli_capabilities(cli, env)
