@@ -12,7 +12,7 @@ import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from pydantic import BaseModel, ValidationError
 
@@ -56,10 +56,9 @@ def _models():
     return models
 
 
-def iter_manifest_files(paths: Iterable[str | os.PathLike]) -> tuple[list[tuple[Path, str]], list[InputProblem]]:
-    """Expand paths (files or directories) into manifest files, sorted, with their display names."""
-    found: list[tuple[Path, str]] = []
-    problems: list[InputProblem] = []
+def walk_manifest_files(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[Path, str] | InputProblem]:
+    """Manifest files under ``paths`` with their display names, lazily: directories walked with each one's
+    entries sorted, hidden files and directories skipped; a path that does not exist is an InputProblem."""
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
@@ -68,14 +67,22 @@ def iter_manifest_files(paths: Iterable[str | os.PathLike]) -> tuple[list[tuple[
                 for name in sorted(files):
                     if name.endswith(MANIFEST_SUFFIXES) and not name.startswith("."):
                         fp = Path(root) / name
-                        found.append((fp, _display(fp)))
+                        yield fp, _display(fp)
         elif p.is_file():
-            found.append((p, _display(p)))
+            yield p, _display(p)
         else:
-            problems.append(InputProblem(str(raw), 1, "no such file or directory"))
+            yield InputProblem(str(raw), 1, "no such file or directory")
+
+
+def iter_manifest_files(paths: Iterable[str | os.PathLike]) -> tuple[list[tuple[Path, str]], list[InputProblem]]:
+    """Expand paths (files or directories) into manifest files, each once, sorted by display name."""
+    problems: list[InputProblem] = []
     unique: dict[Path, str] = {}
-    for fp, disp in found:
-        unique.setdefault(fp.resolve(), disp)
+    for item in walk_manifest_files(paths):
+        if isinstance(item, InputProblem):
+            problems.append(item)
+        else:
+            unique.setdefault(item[0].resolve(), item[1])
     ordered = sorted(((fp, d) for fp, d in unique.items()), key=lambda t: t[1])
     return ordered, problems
 

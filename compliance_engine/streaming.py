@@ -29,26 +29,14 @@ from typing import Callable, Iterable, Iterator
 
 from .errors import InputProblem
 from .findings import SEVERITY_RANK, UnitResult
-from .loading import MANIFEST_SUFFIXES, LoadResult, Manifest, _display, load_manifests
+from .loading import LoadResult, Manifest, load_manifests, walk_manifest_files
 
 _SHARED_KIND = re.compile(rb"""["']?kind["']?\s*:\s*["']?(Listing|Seller)\b""")
 
 
 def walk(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[Path, str] | InputProblem]:
-    """Manifest files under ``paths`` (the same filters as the serial run), lazily; a missing path is a problem."""
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if name.endswith(MANIFEST_SUFFIXES) and not name.startswith("."):
-                        fp = Path(root) / name
-                        yield fp, _display(fp)
-        elif p.is_file():
-            yield p, _display(p)
-        else:
-            yield InputProblem(str(raw), 1, "no such file or directory")
+    """Manifest files under ``paths``, lazily, in the walk order (each directory's entries sorted)."""
+    return walk_manifest_files(paths)
 
 
 def _sku_hash(sku: str) -> int:
