@@ -577,13 +577,6 @@ def _format_of(err: dict) -> str:
 # ---------------------------------------------------------------------------------------------------
 
 
-def formats_from_flags(fmt: str | None, output: str | None) -> list[dict[str, Any]] | None:
-    """The ``formats`` value that ``--format``/``--output`` give (None: neither was given)."""
-    if fmt is None and output is None:
-        return None
-    return [{"format": fmt or "text", "output": None if output in (None, "-") else output}]
-
-
 def _given(value: Any) -> bool:
     return value is not None and not (isinstance(value, (tuple, list)) and len(value) == 0)
 

@@ -29,10 +29,6 @@ class Finding:
     applies_from: str | None = None  # upcoming findings: the date the rule comes into force
     evidence: list[dict] = field(default_factory=list)  # documents/registrations that satisfied it (in-process only)
 
-    @property
-    def waived(self) -> bool:
-        return self.status == "waived"
-
     def to_dict(self) -> dict[str, Any]:
         out = {
             "rule": self.rule,

@@ -88,6 +88,7 @@ class _Shared:
     seller: Manifest | None = None
     early: dict[str, list[Manifest]] = field(default_factory=dict)  # file -> its products (loaded in pass 1)
     problems: list[InputProblem] = field(default_factory=list)
+    files: set[str] = field(default_factory=set)  # the listing and seller files (warned about once, up front)
 
 
 def _first_pass(paths) -> tuple[_Shared, list[InputProblem]]:
@@ -120,15 +121,16 @@ def _first_pass(paths) -> tuple[_Shared, list[InputProblem]]:
                 shared.listings.setdefault(m.data["product"], []).append(m)
             elif m.kind == "Product":
                 shared.early.setdefault(m.file, []).append(m)
-        for m in sellers:
-            shared.early.setdefault(m.file, [])
         for m in loaded.manifests:
             shared.early.setdefault(m.file, [])
+            if m.kind != "Product":
+                shared.files.add(m.file)
     return shared, missing
 
 
-def check_file(checker, fp: Path, display: str, shared: _Shared, markets, horizon) -> tuple[list[UnitResult], list[InputProblem], list[InputProblem], list[tuple[str, str, int]]]:
-    """(results, problems, warnings, products as (sku, file, line)) of one file."""
+def check_file(checker, fp: Path, display: str, shared: _Shared, markets, horizon) -> tuple[list[UnitResult], list[InputProblem], list[InputProblem], list[str]]:
+    """(results, problems, warnings, SKUs of its products) of one file; warnings about the shared listing and
+    seller files are left out (they are reported once, up front)."""
     if display in shared.early:
         products, problems = shared.early[display], []
     else:
@@ -143,16 +145,9 @@ def check_file(checker, fp: Path, display: str, shared: _Shared, markets, horizo
         extra.append(shared.seller)
     report = checker.check_loaded(LoadResult(products + extra, []), horizon=horizon, markets=markets)
     own = {m.file for m in products}
-    warnings = [InputProblem(**w) for w in report.warnings if w["file"] in own or w["file"] not in _shared_files(shared)]
+    warnings = [InputProblem(**w) for w in report.warnings if w["file"] in own or w["file"] not in shared.files]
     return (report.results, problems + [InputProblem(**e) for e in report.errors], warnings,
-            [(m.data["sku"], m.file, m.line_of("sku")) for m in products])
-
-
-def _shared_files(shared: _Shared) -> set[str]:
-    files = {m.file for ms in shared.listings.values() for m in ms}
-    if shared.seller is not None:
-        files.add(shared.seller.file)
-    return files
+            [m.data["sku"] for m in products])
 
 
 def stream_check(checker, paths: Iterable[str | os.PathLike], *, markets: Iterable[str] | None = None,
@@ -173,14 +168,14 @@ def stream_check(checker, paths: Iterable[str | os.PathLike], *, markets: Iterab
     hashes = array.array("q")
     central = {w.file for w in checker.waivers}
     files = (item for item in walk(paths) if not isinstance(item, InputProblem))
-    for results, problems, warnings, products in _pieces(checker, files, shared, markets, horizon, jobs):
-        for sku, _, _ in products:
+    for results, problems, warnings, skus in _pieces(checker, files, shared, markets, horizon, jobs):
+        for sku in skus:
             hashes.append(_sku_hash(sku))
         for p in problems:
             counts.errors += 1
             yield "error", p
         for w in warnings:
-            if w.file in _shared_files(shared) or w in seen_warnings:
+            if w in seen_warnings:
                 continue
             if w.file in central:  # a central waiver is judged once per file checked: say it once
                 seen_warnings.add(w)

@@ -8,7 +8,6 @@ from compliance_engine.config import (
     DEFAULTS,
     KEYS,
     discover_config,
-    formats_from_flags,
     load_config,
     resolve_settings,
     show_config,
@@ -140,7 +139,7 @@ def test_the_command_line_overrides_key_by_key_and_lists_are_replaced_not_merged
         "fail_on": "error",
         "rulepacks": (),
         "waivers": None,
-        "formats": formats_from_flags("json", None),
+        "formats": [{"format": "json", "output": None}],
         "horizon": 0,  # zero is a value, not "not given"
     })
     assert settings.value("markets") == ["DE"]  # not EU, GB, DE
@@ -160,16 +159,6 @@ def test_settings_are_copies_the_caller_cannot_corrupt(project):
     assert config.values["packs"] == ["eu.gpsr", "us."]
     resolve_settings(None, {}).value("formats")[0]["output"] = "x.txt"
     assert resolve_settings(None, {}).value("formats") == [{"format": "text", "output": None}]
-
-
-@pytest.mark.parametrize("fmt, output, expected", [
-    (None, None, None),
-    ("json", None, [{"format": "json", "output": None}]),
-    (None, "report.txt", [{"format": "text", "output": "report.txt"}]),
-    ("json", "-", [{"format": "json", "output": None}]),
-])
-def test_formats_from_the_format_and_output_flags(fmt, output, expected):
-    assert formats_from_flags(fmt, output) == expected
 
 
 def test_an_unknown_key_on_the_command_line_is_a_programming_error():
