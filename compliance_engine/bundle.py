@@ -12,9 +12,9 @@ of the documents that satisfied the unit's rules (the findings' evidence) and wr
 The zip is deterministic: entries sorted by name, every timestamp 1980-01-01 00:00:00, permissions 0644,
 ZIP_DEFLATED; the same input gives the same bytes.
 
-A document ``file:`` that resolves (symlinks followed) outside the repository of the manifest that declares it
-(:func:`compliance_engine.paths.repo_root` of the manifest's directory) is refused: :class:`InputError`, nothing is
-built. Never prints, never exits.
+A document ``file:`` of the unit's product or seller manifest that lies outside the repository of that manifest
+(:func:`compliance_engine.paths.contained_file`: through ``..``, or a symlink pointing out) is refused:
+:class:`InputError`, nothing is built. Never prints, never exits.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import difflib
 import hashlib
 import io
 import json
-import os
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +31,7 @@ from typing import Any
 from .errors import ComplianceEngineError, InputError, InputProblem
 from .findings import SEVERITY_RANK, Finding, Report, UnitResult
 from .loading import LoadResult
-from .paths import is_within, repo_relative, repo_root
+from .paths import contained_file, manifest_repository, repo_relative, repo_root
 from .formatters.markdown import table
 from .version import __version__
 
@@ -113,27 +112,51 @@ def _declaring_manifest(loaded: LoadResult, ev: dict) -> Any:
     return max(in_file, key=lambda m: m.document.first_line, default=None)
 
 
+def _unit_manifests(result: UnitResult, loaded: LoadResult) -> list[Any]:
+    """The manifests whose documents the unit can rely on: its product's and the seller's."""
+    return [m for m in loaded.manifests
+            if (m.kind == "Product" and m.file == result.file and str(m.data.get("sku")) == result.sku)
+            or m.kind == "Seller"]
+
+
+def _outside_files(result: UnitResult, loaded: LoadResult) -> list[InputProblem]:
+    """A problem for every document ``file:`` of the unit's manifests that lies outside its manifest's repository
+    (:func:`compliance_engine.paths.contained_file`), whether or not a rule relies on it: the check already refuses
+    it as evidence, and a bundle is not built from a manifest that points out of its repository."""
+    problems: list[InputProblem] = []
+    for m in _unit_manifests(result, loaded):
+        if m.directory is None:
+            continue
+        root = manifest_repository(m.directory)
+        for i, doc in enumerate(m.data.get("documents") or []):
+            f = doc.get("file")
+            if f and contained_file(str(f), m.directory, root) is None:
+                problems.append(InputProblem(m.file, m.line_of(f"documents[{i}].file"),
+                                             f"documents[{i}].file: {f} is outside the repository {root}; "
+                                             "the bundle only takes files inside it"))
+    return problems
+
+
 def collect_files(result: UnitResult, loaded: LoadResult) -> tuple[dict[tuple, EvidenceFile], list[InputProblem]]:
-    """The evidence files of ``result``'s findings, keyed by (manifest, field); problems for files outside their
-    repository."""
+    """The evidence files of ``result``'s findings, keyed by (manifest, field); problems for document files of the
+    unit outside their repository, and for evidence files that cannot be read."""
     files: dict[tuple, EvidenceFile] = {}
     by_source: dict[Path, EvidenceFile] = {}
     taken: set[str] = set()
-    problems: list[InputProblem] = []
+    problems = _outside_files(result, loaded)
     entries = sorted({(e["manifest"], e["field"]): e for f in result.findings for e in f.evidence
                       if e.get("file") and e.get("directory")}.items(), key=lambda kv: (str(kv[0][0]), kv[0][1]))
     for key, ev in entries:
         directory = Path(ev["directory"])
-        root = repo_root(directory)
-        lexical = Path(os.path.normpath(directory / ev["file"]))
+        root = manifest_repository(directory)
         manifest = _declaring_manifest(loaded, ev)
         line = manifest.line_of(f"{ev['field']}.file") if manifest is not None else ev.get("line", 1)
-        if not is_within(lexical, root):
+        source = contained_file(str(ev["file"]), directory, root)
+        if source is None:  # moved out between the check and now
             problems.append(InputProblem(str(ev["manifest"]), line,
                                          f"{ev['field']}.file: {ev['file']} is outside the repository {root}; "
                                          "the bundle only takes files inside it"))
             continue
-        source = lexical.resolve()
         if source in by_source:
             files[key] = by_source[source]
             continue
@@ -143,10 +166,7 @@ def collect_files(result: UnitResult, loaded: LoadResult) -> tuple[dict[tuple, E
             problems.append(InputProblem(str(ev["manifest"]), line,
                                          f"{ev['field']}.file: cannot read {ev['file']}: {exc.strerror or exc}"))
             continue
-        try:
-            relative = lexical.relative_to(root).as_posix()
-        except ValueError:  # the lexical path leaves the root but a symlink brings it back inside
-            relative = source.relative_to(root.resolve()).as_posix()
+        relative = source.relative_to(root).as_posix()
         name = f"evidence/{relative}"
         n = 2
         while name in taken:  # two repositories with the same path (a seller kept elsewhere)
@@ -154,7 +174,7 @@ def collect_files(result: UnitResult, loaded: LoadResult) -> tuple[dict[tuple, E
             n += 1
         taken.add(name)
         files[key] = by_source[source] = EvidenceFile(name, source, relative, data, hashlib.sha256(data).hexdigest())
-    return files, problems
+    return files, sorted(set(problems))
 
 
 # ---------------------------------------------------------------------------------------------- the index

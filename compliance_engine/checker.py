@@ -8,7 +8,8 @@ import re
 from typing import Any, Callable, Iterable
 
 from .engine import Engine, engine_for
-from .errors import CheckError, InputError, InputProblem
+from .errors import CheckError, InputError, InputProblem, PackError
+from .safe_regex import PatternTooSlow
 from .findings import SEVERITY_RANK, Finding, Report, UnitResult
 from .loading import LoadResult, load_manifests, validate_document
 from .packs.conditions import TRUE, UnitView
@@ -91,10 +92,11 @@ class Checker:
         self._apply_waivers([result], [unit], on)
         return result.findings
 
-    def check_unit(self, unit: CheckUnit, as_of: dt.date | None = None) -> list[Finding]:
+    def check_unit(self, unit: CheckUnit, as_of: dt.date | None = None, memo: dict | None = None) -> list[Finding]:
+        """The unit's findings. ``memo``: a dict shared by the units of one run (see Engine.evaluate)."""
         as_of = as_of or self.as_of
         view = UnitView(unit.product, unit.market, unit.listing, unit.seller)
-        evaluation = self.engine.evaluate(view, as_of)
+        evaluation = self.engine.evaluate(view, as_of, memo)
         findings = []
         for rule_id in sorted(evaluation.rules):
             rule = self.rules[rule_id]
@@ -103,9 +105,10 @@ class Checker:
             findings.append(self._finding(rule, unit, as_of, evaluation.requirements))
         return findings
 
-    def check_paths(self, paths: Iterable[str | os.PathLike], horizon: int | None = None) -> Report:
-        """Load manifests under ``paths`` and check every unit; input problems land in ``report.errors``."""
-        loaded = load_manifests(paths)
+    def check_paths(self, paths: Iterable[str | os.PathLike], horizon: int | None = None, limits=None) -> Report:
+        """Load manifests under ``paths`` and check every unit; input problems land in ``report.errors``. ``limits``
+        (an :class:`~compliance_engine.limits.InputLimits`) bounds each input file; None: the documented defaults."""
+        loaded = load_manifests(paths, limits)
         return self.check_loaded(loaded, horizon=horizon)
 
     def check_loaded(self, loaded: LoadResult, horizon: int | None = None,
@@ -116,8 +119,9 @@ class Checker:
         ``progress(done, total)`` is called after each unit."""
         units = self.units_of(loaded, markets)
         findings = []
+        memo: dict = {}
         for i, u in enumerate(units, 1):
-            findings.append(self.check_unit(u))
+            findings.append(self.check_unit(u, memo=memo))
             if progress is not None:
                 progress(i, len(units))
         upcoming = [self.upcoming_for_unit(u, horizon) for u in units] if horizon is not None else None
@@ -279,6 +283,8 @@ class Checker:
                            next((o.where for o in outcomes if o.where), None)), severity
         try:
             outcome = CHECKS[q.kind](q.spec, ctx)
+        except PatternTooSlow as exc:  # the pack's pattern, not a bug: stop the run naming the rule (exit 2)
+            raise PackError([InputProblem(rule.file, rule.line, f"rule {rule.id}: {exc}")]) from None
         except Exception as exc:  # a bug in a check must surface, never be swallowed
             raise CheckError(f"rule {rule.id}, requirement {q.index} ({q.kind}) failed on {ctx.unit.sku}/{ctx.unit.market}: {exc!r}") from exc
         if outcome.notes:

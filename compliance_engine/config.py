@@ -239,9 +239,11 @@ def _configs_in(directory: Path) -> list[Path]:
     return found
 
 
-# `compliance-engine` used as a table or key ([tool.compliance-engine], tool.compliance-engine.x =, a quoted key),
-# not merely as the project's name: only such a file is worth parsing (tomllib costs ~15 ms of start-up)
-_MAY_CONFIGURE = re.compile(r'compliance-engine"?\s*[.\]=]')
+# `compliance-engine` used as a table or key ([tool.compliance-engine], tool.compliance-engine.x =, a quoted key,
+# an inline table `compliance-engine = {...}`), not merely as the project's name or a console script
+# (`compliance-engine = "compliance_engine.cli:main"`): only such a file is worth parsing (tomllib costs ~15 ms
+# of start-up)
+_MAY_CONFIGURE = re.compile(r'compliance-engine"?\s*(?:[.\]]|=\s*\{)')
 
 
 def _pyproject_has_table(path: Path) -> bool:

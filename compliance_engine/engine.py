@@ -96,7 +96,7 @@ class CompiledRuleset:
 
         self.rd = rd
         self._core = durable_rules_engine
-        self.handle = durable_rules_engine.create_ruleset(rd.name, json.dumps(rd.definition, ensure_ascii=False))
+        self._handle: int | None = None  # created on first use: a one-file check creates only its markets' rulesets
         # (slot, source key, '"prop":', path, fact name for derived facts else None), in the ruleset's order; the
         # slot numbers a source key across the engine's rulesets, so a unit's rendered values sit in a list
         key_ids = key_ids if key_ids is not None else {}
@@ -105,6 +105,13 @@ class CompiledRuleset:
         header = {"sid": "0", "id": "u", "t": "u"}
         header.update({b: 1 for b in rd.buckets})
         self._header = ",".join(f"{json.dumps(k)}:{_json(v)}" for k, v in header.items())
+
+    @property
+    def handle(self) -> int:
+        """The durable-rules ruleset, created on first use (callers hold the engine's lock)."""
+        if self._handle is None:
+            self._handle = self._core.create_ruleset(self.rd.name, json.dumps(self.rd.definition, ensure_ascii=False))
+        return self._handle
 
     def fact_json(self, view: UnitView) -> str:
         """The unit's fact for this ruleset. ``view.rendered`` is a list with one slot per source key of the
@@ -128,24 +135,25 @@ class CompiledRuleset:
         """Assert the unit's fact, drain every fired rule name, retract. Returns the names."""
         core = self._core
         fact = self.fact_json(view)
+        handle = self.handle
         fired: set[str] = set()
         try:
-            code, state = core.assert_fact(self.handle, fact)
+            code, state = core.assert_fact(handle, fact)
         except Exception as exc:  # durable raises its own error type with a numeric code
             raise EngineError(f"durable-rules refused a fact in {self.rd.name}: {exc}") from None
         try:
             if code == 2:
                 raise EngineError("durable-rules reports the fact as already observed (state leaked)")
-            result = core.start_action_for_state(self.handle, state)
+            result = core.start_action_for_state(handle, state)
             if result:
                 fired.add(_rule_name(result[1]))
                 while True:
-                    nxt = core.complete_and_start_action(self.handle, state)
+                    nxt = core.complete_and_start_action(handle, state)
                     if not nxt:
                         break
                     fired.add(_rule_name(nxt))
         finally:
-            core.retract_fact(self.handle, fact)
+            core.retract_fact(handle, fact)
         return fired
 
 
@@ -184,13 +192,34 @@ class Engine:
         self.cycle_from = compiled.cycle_from
         self.groups = [CompiledRuleset(g, key_ids) for g in compiled.groups if g.definition]
         self._slots = len(key_ids)
+        # The slots whose text depends on one manifest only (product, listing or seller data): a product's
+        # units (one per market) and every unit's seller render them once. Keyed by the manifest's data
+        # object, which build_units shares between those units.
+        paths = {key: path for rs in [*self.derive, *self.groups] for (_, key, _, path, _) in rs._items}
+        by_root: dict[str, list[int]] = {"product": [], "listing": [], "seller": []}
+        for key, slot in key_ids.items():
+            root = _single_root(key, paths.get(key))
+            if root is not None:
+                by_root[root].append(slot)
+        self._root_slots = [(root, slots) for root, slots in by_root.items() if slots]
         self._rules = {r.id: r for r in packset.rules}
         self._lock = threading.Lock()
 
-    def evaluate(self, view: UnitView, as_of: dt.date) -> Evaluation:
+    def evaluate(self, view: UnitView, as_of: dt.date, memo: dict | None = None) -> Evaluation:
+        """The rules and requirements that apply to the unit. ``memo`` (a dict owned by one run, whose
+        manifests do not change while it runs) lets a unit reuse what an earlier unit rendered of the same
+        product, listing or seller data object."""
         with self._lock:
             view.as_of = as_of
-            view.rendered = [_MISSING] * self._slots
+            rendered = view.rendered = [_MISSING] * self._slots
+            if memo is not None:
+                for root, slots in self._root_slots:
+                    data = view.root(root)
+                    kept = memo.get(root)
+                    if data is not None and kept is not None and kept[0] is data:
+                        texts = kept[1]
+                        for slot in slots:
+                            rendered[slot] = texts[slot]
             facts = self._derive(view, as_of)
             view.facts = facts
             rules: set[str] = set()
@@ -201,6 +230,11 @@ class Engine:
                 for name in g.fire(view):
                     t = g.rd.targets[name]
                     (rules if t.kind == "rule" else reqs).add(t.key)
+            if memo is not None:
+                for root, _ in self._root_slots:
+                    data = view.root(root)
+                    if data is not None:
+                        memo[root] = (data, rendered)
             return Evaluation(facts, rules, reqs)
 
     def _derive(self, view: UnitView, as_of: dt.date) -> set[str]:
@@ -229,6 +263,22 @@ class Engine:
             if t.rule_id is None or self._rules[t.rule_id].in_force(as_of):
                 out.add(t.key)
         return out
+
+
+def _single_root(key: tuple, path) -> str | None:
+    """The one manifest (product, listing, seller) a source key's text depends on; None when it depends on
+    the market, the date, derived facts, whether a listing or seller exists, or on two manifests."""
+    kind = key[0]
+    if kind in ("market", "asof", "has", "fact") or path is None:
+        return None
+    if kind == "cmp":
+        if key[3] == "equals_market":
+            return None
+        if key[3] == "equals_field":
+            from .packs.conditions import FieldPath
+
+            return path.root if FieldPath.parse(key[4]).root == path.root else None
+    return path.root
 
 
 def engine_for(packset: PackSet, compiled: CompiledPacks | None = None) -> Engine:

@@ -31,6 +31,9 @@ class InputError(ComplianceEngineError):
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):  # rebuilt from its problems when it crosses a process boundary (--jobs workers)
+        return (type(self), (self.problems,))
+
 
 class PackError(InputError):
     """A rule pack could not be read, is invalid, or cannot be compiled."""

@@ -17,7 +17,8 @@ from typing import Any, Iterable, Iterator
 from pydantic import BaseModel, ValidationError
 
 from .errors import InputProblem
-from .yamlsource import Document, ReadError, parse_documents, read_text
+from .limits import DEFAULT_LIMITS, InputLimits
+from .yamlsource import Document, ReadError, not_regular, parse_documents, read_text, shorten, too_big
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 KINDS = ("Product", "Listing", "Seller")
@@ -56,29 +57,71 @@ def _models():
     return models
 
 
-def walk_manifest_files(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[Path, str] | InputProblem]:
+def walk_manifest_files(paths: Iterable[str | os.PathLike],
+                        limits: InputLimits | None = None) -> Iterator[tuple[Path, str] | InputProblem]:
     """Manifest files under ``paths`` with their display names, lazily: directories walked with each one's
-    entries sorted, hidden files and directories skipped; a path that does not exist is an InputProblem."""
+    entries sorted (its files, then its subdirectories), hidden files and directories skipped, symbolic links to
+    directories not followed. A path that does not exist, a directory that cannot be read, anything that is not
+    a regular file (a FIFO, a device: never opened, so never waited on) and a file over ``limits.max_file_bytes``
+    (never read) is an InputProblem."""
+    most = (limits or DEFAULT_LIMITS).max_file_bytes
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if name.endswith(MANIFEST_SUFFIXES) and not name.startswith("."):
-                        fp = Path(root) / name
-                        yield fp, _display(fp)
+            yield from _walk_directory(os.fspath(p), most)
         elif p.is_file():
-            yield p, _display(p)
+            yield _sized(p, _display(p), p.stat().st_size, most)
         else:
-            yield InputProblem(str(raw), 1, "no such file or directory")
+            yield InputProblem(str(raw), 1, _not_a_file(p))
 
 
-def iter_manifest_files(paths: Iterable[str | os.PathLike]) -> tuple[list[tuple[Path, str]], list[InputProblem]]:
+def _sized(fp: Path, display: str, size: int, most: int) -> tuple[Path, str] | InputProblem:
+    return (fp, display) if size <= most else too_big(display, size, most, "max_file_bytes")
+
+
+def _walk_directory(top: str, most: int) -> Iterator[tuple[Path, str] | InputProblem]:
+    try:
+        with os.scandir(top) as it:
+            entries = sorted(((e.name, e) for e in it if not e.name.startswith(".")), key=lambda t: t[0])
+    except OSError as exc:
+        yield InputProblem(_display(Path(top)), 1, f"cannot read directory: {exc.strerror or exc}")
+        return
+    subdirs = []
+    for name, entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if not entry.is_symlink():
+                subdirs.append(entry.path)
+            continue
+        if not name.endswith(MANIFEST_SUFFIXES):
+            continue
+        fp = Path(entry.path)
+        try:
+            size = entry.stat().st_size if entry.is_file() else None
+        except OSError:
+            size = None
+        yield _sized(fp, _display(fp), size, most) if size is not None else InputProblem(_display(fp), 1, _not_a_file(fp))
+    for sub in subdirs:
+        yield from _walk_directory(sub, most)
+
+
+def _not_a_file(p: Path) -> str:
+    try:
+        what = not_regular(os.stat(p).st_mode)
+    except OSError:
+        return "is a broken symbolic link" if os.path.islink(p) else "no such file or directory"
+    return f"is {what}, not a regular file"
+
+
+def iter_manifest_files(paths: Iterable[str | os.PathLike],
+                        limits: InputLimits | None = None) -> tuple[list[tuple[Path, str]], list[InputProblem]]:
     """Expand paths (files or directories) into manifest files, each once, sorted by display name."""
     problems: list[InputProblem] = []
     unique: dict[Path, str] = {}
-    for item in walk_manifest_files(paths):
+    for item in walk_manifest_files(paths, limits):
         if isinstance(item, InputProblem):
             problems.append(item)
         else:
@@ -95,14 +138,15 @@ def _display(p: Path) -> str:
     return str(p) if rel.startswith("..") else rel.replace(os.sep, "/")
 
 
-def load_manifests(paths: Iterable[str | os.PathLike]) -> LoadResult:
-    """Load every manifest under ``paths``; problems are collected, never raised."""
-    files, problems = iter_manifest_files(paths)
+def load_manifests(paths: Iterable[str | os.PathLike], limits: InputLimits | None = None) -> LoadResult:
+    """Load every manifest under ``paths``; problems are collected, never raised. Each file is held to ``limits``
+    (default: :data:`~compliance_engine.limits.DEFAULT_LIMITS`); a file over one is a problem, not a crash."""
+    files, problems = iter_manifest_files(paths, limits)
     result = LoadResult(problems=problems)
     for fp, display in files:
         try:
-            text = read_text(fp, display)
-            docs = parse_documents(text, display)
+            text = read_text(fp, display, limits=limits)
+            docs = parse_documents(text, display, limits)
         except ReadError as exc:
             result.problems.append(exc.problem)
             continue
@@ -115,10 +159,11 @@ def load_manifests(paths: Iterable[str | os.PathLike]) -> LoadResult:
     return result
 
 
-def load_text(text: str, display: str = "<string>", path: Path | None = None) -> LoadResult:
-    """Load manifests from a string (used by the library API and tests)."""
+def load_text(text: str, display: str = "<string>", path: Path | None = None,
+              limits: InputLimits | None = None) -> LoadResult:
+    """Load manifests from a string (used by the library API and tests), held to ``limits`` but the file size."""
     try:
-        docs = parse_documents(text, display)
+        docs = parse_documents(text, display, limits)
     except ReadError as exc:
         return LoadResult(problems=[exc.problem])
     manifests, problems = validate_documents(docs, display, path)
@@ -253,4 +298,18 @@ def _problem_from_error(err: dict, model_cls: type[BaseModel], doc: Document, di
             text = text[len("Value error, "):]
         shown = f" (got {inp!r})" if isinstance(inp, (str, int, float, bool)) and etype != "value_error" else ""
         msg = f"{path}: {text}{shown}" if path else f"{text}{shown}"
-    return InputProblem(display, line, msg)
+    return InputProblem(display, line, _cut_long_values(msg, inp))
+
+
+_MOST_MESSAGE = 2000
+
+
+def _cut_long_values(message: str, value: Any) -> str:
+    """A message that echoes a long input value shows its start and its length instead (a 10 MB category would
+    otherwise come back as a 10 MB message, in the report and on the terminal)."""
+    if isinstance(value, str) and len(value) > 60:
+        for form in (repr(value), f"'{value}'", f'"{value}"', value):
+            message = message.replace(form, shorten(value))
+    if len(message) > _MOST_MESSAGE:
+        message = message[:_MOST_MESSAGE] + f"… ({len(message):,} characters)"
+    return message

@@ -16,7 +16,6 @@ large enough that a worker's start-up is paid once and small enough to keep both
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from typing import Callable, Iterable
@@ -41,9 +40,37 @@ def resolve_jobs(jobs: int | str | None) -> int:
 
 
 def _context():
+    import multiprocessing  # here, not at import: a one-file check (the pre-commit path) never needs it
+
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
+
+
+def quiet_pool(ctx, jobs: int, initializer=None, initargs: tuple = ()):
+    """A process pool whose workers ignore Ctrl-C. SIGINT reaches the whole process group, but only the parent
+    answers it: it leaves the pool's ``with`` block (which terminates the workers) and the command line exits 130
+    with one line, so no worker prints a traceback. SIGINT is held back while the workers start, so none of them
+    sees it before it ignores it."""
+    import signal
+
+    mask = getattr(signal, "pthread_sigmask", None)
+    held = mask(signal.SIG_BLOCK, {signal.SIGINT}) if mask is not None else None
+    try:
+        return ctx.Pool(jobs, initializer=_quiet_worker, initargs=(initializer, initargs))
+    finally:
+        if mask is not None:
+            mask(signal.SIG_SETMASK, held)
+
+
+def _quiet_worker(initializer, initargs: tuple) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def _init(checker, settings: dict | None) -> None:
@@ -62,8 +89,9 @@ def _worker_checker():
     return _checker
 
 
-def _load_chunk(paths: list[str]) -> LoadResult:
-    loaded = load_manifests(paths)
+def _load_chunk(args) -> LoadResult:
+    paths, limits = args
+    loaded = load_manifests(paths, limits)
     for m in loaded.manifests:  # the raw document is only needed while validating; halves what goes back
         m.document.value = None
     return loaded
@@ -71,7 +99,8 @@ def _load_chunk(paths: list[str]) -> LoadResult:
 
 def _check_chunk(units) -> list[list]:
     checker = _worker_checker()
-    return [checker.check_unit(u) for u in units]
+    memo: dict = {}
+    return [checker.check_unit(u, memo=memo) for u in units]
 
 
 def _upcoming_chunk(args) -> list[list]:
@@ -87,17 +116,17 @@ def _chunks(items: list, jobs: int, most: int) -> list[list]:
 
 def check_parallel(checker, paths: Iterable[str | os.PathLike], jobs: int, horizon: int | None = None,
                    markets: Iterable[str] | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> tuple[Report, LoadResult]:
+                   progress: Callable[[int, int], None] | None = None, limits=None) -> tuple[Report, LoadResult]:
     """The report ``checker.check_paths(paths)`` would give, computed by ``jobs`` worker processes (and the
     loaded manifests)."""
-    files, file_problems = iter_manifest_files(paths)
+    files, file_problems = iter_manifest_files(paths, limits)
     ctx = _context()
     forked = ctx.get_start_method() == "fork"
     spawn_settings = None if forked else {"packs": checker.selected or None, "as_of": checker.as_of,
                                            "packset": checker.packset}
-    with ctx.Pool(jobs, initializer=_init, initargs=(checker if forked else None, spawn_settings)) as pool:
+    with quiet_pool(ctx, jobs, _init, (checker if forked else None, spawn_settings)) as pool:
         loaded = LoadResult(problems=list(file_problems))
-        for part in pool.imap(_load_chunk, _chunks([str(fp) for fp, _ in files], jobs, 200)):
+        for part in pool.imap(_load_chunk, [(c, limits) for c in _chunks([str(fp) for fp, _ in files], jobs, 200)]):
             loaded.manifests.extend(part.manifests)
             loaded.problems.extend(part.problems)
         units = checker.units_of(loaded, markets)

@@ -14,11 +14,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
+from . import safe_regex
 from .markets import EU27, expand_markets
 from .packs.conditions import FieldPath, dig, is_absent, is_number, path_values
 from .packs.model import DataTable
+from .paths import contained_file, manifest_repository
 from .units import CheckUnit, Source
 
 
@@ -93,19 +95,37 @@ def _join(values: list[str], last: str = "or") -> str:
 # ----------------------------------------------------------------------------- documents
 
 
-def _in_force_problem(item: dict, what: str, as_of: dt.date, base: Path | None) -> str | None:
+class _Problem(NamedTuple):
+    """Why a held document or registration does not count; ``outside`` when its file lies outside its repository."""
+
+    text: str
+    outside: bool = False
+
+
+def _in_force_problem(item: dict, what: str, as_of: dt.date, base: Path | None) -> _Problem | None:
+    """Why ``item`` does not count on ``as_of``: not yet issued, expired, a failed result, or its ``file`` (relative
+    to ``base``, the declaring manifest's directory) outside that manifest's repository or absent. A file outside
+    the repository is never opened, and one leaving it through ``..`` is not looked at on disk at all (see
+    :func:`compliance_engine.paths.contained_file`)."""
     issued, expires = _date(item.get("issued")), _date(item.get("expires"))
     if issued and issued > as_of:
-        return f"{what} is issued {issued.isoformat()}, after the check date {as_of.isoformat()}"
+        return _Problem(f"{what} is issued {issued.isoformat()}, after the check date {as_of.isoformat()}")
     if expires and expires < as_of:
-        return f"{what} expired on {expires.isoformat()}"
+        return _Problem(f"{what} expired on {expires.isoformat()}")
     if item.get("result") == "fail":
-        return f"{what} records a failed result"
+        return _Problem(f"{what} records a failed result")
     f = item.get("file")
     if f and base is not None:
-        target = (base / f)
-        if not target.is_file():
-            return f"{what}: file {f} does not exist (relative to its manifest)"
+        target = contained_file(str(f), base, manifest_repository(base))
+        if target is None:
+            return _Problem(f"{what}: file {f} is outside the repository of its manifest, so it is not read "
+                            "and does not count", outside=True)
+        try:
+            present = target.is_file()
+        except OSError as exc:  # a name the system refuses (too long), a directory we may not enter
+            return _Problem(f"{what}: file {f} cannot be looked up ({exc.strerror or exc})")
+        if not present:
+            return _Problem(f"{what}: file {f} does not exist (relative to its manifest)")
     return None
 
 
@@ -143,6 +163,7 @@ def check_document(spec: dict, ctx: Context) -> Outcome:
         holders.append((ctx.unit.seller, ctx.unit.seller_source))
     model = (ctx.unit.product.get("identifiers") or {}).get("model")
     problems: list[str] = []
+    outside: tuple[Source | None, str] | None = None  # the first document refused for a file outside its repository
     for data, src in holders:
         base = src.manifest.directory if (src and src.manifest) else None
         for i, doc in enumerate(data.get("documents") or []):
@@ -161,14 +182,16 @@ def check_document(spec: dict, ctx: Context) -> Outcome:
                 continue
             why = _in_force_problem(doc, doc.get("id") or doc["type"], ctx.as_of, base)
             if why:
-                problems.append(why)
+                problems.append(why.text)
+                if why.outside and outside is None:
+                    outside = (src, f"documents[{i}].file")
                 continue
             return Outcome(True, evidence=[_evidence("document", doc, src, f"documents[{i}]")])
     entry = {"type": types[0], "detail": _doc_detail(spec)}
     if len(types) > 1:
         entry["detail"] = (f"or {_join(types[1:])}" + (f"; {entry['detail']}" if entry["detail"] else ""))
     return Outcome(False, missing_documents=[entry], problems=problems,
-                   where=(ctx.unit.product_source, "documents"))
+                   where=outside or (ctx.unit.product_source, "documents"))
 
 
 def check_registration(spec: dict, ctx: Context) -> Outcome:
@@ -240,7 +263,7 @@ def _registration_for(spec: dict, ctx: Context, target: str) -> Outcome:
             continue
         why = _in_force_problem(reg, f"{reg['type']} registration {reg.get('number')}", ctx.as_of, None)
         if why:
-            problems.append(why)
+            problems.append(why.text)
             continue
         if spec.get("max_age_days"):
             issued = _date(reg.get("issued"))
@@ -269,9 +292,9 @@ def _scalar_eq(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b if isinstance(a, bool) or isinstance(b, bool) else a == b
 
 
-@lru_cache(maxsize=256)
-def _regex(pattern: str) -> re.Pattern:
-    return re.compile(pattern, re.IGNORECASE)
+def _regex(pattern: str) -> safe_regex.SafePattern:
+    """A pack's pattern, case-insensitive, on an engine that cannot hang (compiled once; see safe_regex)."""
+    return safe_regex.compile(pattern, ignore_case=True)
 
 
 def check_field(spec: dict, ctx: Context) -> Outcome:
@@ -647,19 +670,19 @@ def _phrase_body(phrase: str) -> str:
     return r"\s+".join(words)
 
 
-def _list_regex(phrases: list[str]) -> re.Pattern:
-    """One case-insensitive pattern for a whole phrase list, on word boundaries; longer phrases first so the
-    longest wording is the one quoted."""
+def _list_regex(phrases: list[str]) -> safe_regex.PhraseMatcher:
+    """One case-insensitive matcher for a whole phrase list, on word boundaries (Python's (?<!\\w)...(?!\\w), on
+    RE2, so no phrase list can make a search backtrack); longer phrases first so the longest wording is quoted."""
     bodies = sorted({_phrase_body(p) for p in phrases}, key=lambda b: (-len(b), b))
-    return re.compile(r"(?<!\w)(?:" + "|".join(bodies) + r")(?!\w)", re.IGNORECASE)
+    return safe_regex.PhraseMatcher(bodies)
 
 
-def phrase_pattern(phrase: str) -> re.Pattern:
+def phrase_pattern(phrase: str) -> safe_regex.PhraseMatcher:
     """The pattern one phrase is matched with (for tests and pack authors)."""
     return _list_regex([phrase])
 
 
-def _lexicon(table: DataTable, name: str) -> re.Pattern:
+def _lexicon(table: DataTable, name: str) -> safe_regex.PhraseMatcher:
     """The compiled pattern of one list of a phrase table, built once per loaded table."""
     cache = table.__dict__.setdefault("_compiled_lists", {})
     rx = cache.get(name)
@@ -943,9 +966,7 @@ def _freeze_schema(spec: Any) -> str:
 def _schema_validator(text: str):
     import json
 
-    import jsonschema
-
-    return jsonschema.Draft202012Validator(json.loads(text))
+    return safe_regex.schema_validator(json.loads(text))  # its "pattern" keyword on the safe engine
 
 
 CHECKS: dict[str, Callable[[Any, Context], Outcome]] = {

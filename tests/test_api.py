@@ -62,3 +62,23 @@ def test_shared_checker_across_8_threads_equals_serial(checker):
         threaded = list(pool.map(lambda u: json.dumps([f.to_dict() for f in checker.check_unit(u)]), units))
     assert threaded == serial
     assert any('"fail"' in s for s in serial)
+
+
+def test_a_product_changed_between_runs_is_checked_as_it_is_now(checker):
+    # a run renders a product's fact values once for all its markets (engine memo); a caller that edits the
+    # same dict and checks again must get the edited product's findings, never values of the earlier run
+    import copy
+
+    from compliance_engine.loading import LoadResult
+
+    loaded = load_manifests([ROOT / "products" / "usb-c-charger-65w.yaml"])
+    (product,) = [m for m in loaded.manifests if m.kind == "Product"]
+    before = checker.check_loaded(loaded)
+    assert len({r.market for r in before.results}) > 1
+    product.data["category"] = "toys"  # other rules apply to a toy
+    after = checker.check_loaded(loaded)
+    rules = lambda report: {(r.market, f.rule) for r in report.results for f in r.findings}
+    assert rules(after) != rules(before)
+    fresh = copy.copy(product)
+    fresh.data = copy.deepcopy(product.data)
+    assert checker.check_loaded(LoadResult([fresh])).to_dict() == after.to_dict()

@@ -9,7 +9,8 @@ import sys
 
 import click
 
-from .common import fail_input, parse_date, run_check, stderr, stop_on_input_errors, write_output
+from .common import (fail_input, limit_options, parse_date, run_check, settings_inputs, stderr, stop_on_input_errors,
+                     write_output)
 
 
 @click.command()
@@ -24,7 +25,8 @@ from .common import fail_input, parse_date, run_check, stderr, stop_on_input_err
 @click.option("--waivers", "waivers_file", type=click.Path(dir_okay=False), help="A central waivers file (YAML).")
 @click.option("--no-waivers", is_flag=True, help="Audit mode: as if no waiver existed (manifest or central).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Read this configuration file instead of searching for one.")
-def bundle(sku, paths, market, marketplace, output, as_of, packs, rulepacks, waivers_file, no_waivers, config_file):
+@limit_options
+def bundle(sku, paths, market, marketplace, output, as_of, packs, rulepacks, waivers_file, no_waivers, config_file, limits):
     """Collect the evidence files of product SKU in PATHS for --market into a zip with an index.
 
     PATHS default to the configuration's `paths`, else the working directory; --pack, --rulepacks and
@@ -39,7 +41,7 @@ def bundle(sku, paths, market, marketplace, output, as_of, packs, rulepacks, wai
                                                 "waivers": waivers_file})
     checker, loaded, report = run_check(list(settings.value("paths")) or ["."], packs=settings.value("packs"),
                                         rulepacks=settings.value("rulepacks"), as_of=as_of, markets=[market],
-                                        waivers=settings.value("waivers"), use_waivers=not no_waivers)
+                                        waivers=settings.value("waivers"), use_waivers=not no_waivers, limits=limits)
     stop_on_input_errors(report)
     try:
         result = select_unit(report, loaded, sku, market, marketplace)
@@ -49,7 +51,7 @@ def bundle(sku, paths, market, marketplace, output, as_of, packs, rulepacks, wai
         sys.exit(2)
     except InputError as exc:
         fail_input(exc.problems)
-    inputs = [m.path for m in loaded.manifests if m.path is not None] + built.sources
+    inputs = [m.path for m in loaded.manifests if m.path is not None] + built.sources + settings_inputs(settings)
     write_output(built.data, output, inputs)
     s = built.index["summary"]
     missing = s["missing"]

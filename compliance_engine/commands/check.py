@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from .common import FAIL_ON, parse_date, run_check, stderr, use_color, write_output
+from .common import FAIL_ON, limit_options, parse_date, run_check, stderr, use_color, write_output
 
 FORMATS = ("text", "json", "jsonl", "sarif", "junit", "github", "markdown", "csv")
 
@@ -94,8 +94,9 @@ def plan_outputs(formats: list, outputs: list[str | None]) -> list[tuple[str, st
               help="Colour the text report: auto = only on a terminal and never when NO_COLOR is set.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Read this configuration file instead of searching for one.")
 @click.option("--show-config", is_flag=True, help="Print every setting, its value and where it came from; check nothing.")
+@limit_options
 def check(paths, markets, packs, rulepacks, as_of, formats, outputs, fail_on, waivers_file, no_waivers, horizon,
-          jobs, verbose, quiet, color, config_file, show_config):
+          jobs, verbose, quiet, color, config_file, show_config, limits):
     """Check the manifests in PATHS (files or directories; default: `paths` from the configuration)."""
     from .settings import settings_for_check
 
@@ -122,12 +123,12 @@ def check(paths, markets, packs, rulepacks, as_of, formats, outputs, fail_on, wa
 
     bar = ProgressBar(sys.stderr) if progress_wanted(sys.stderr, quiet) else None
     if [f for f, _ in plan] == ["jsonl"]:
-        _stream_jsonl(settings, paths, as_of, no_waivers, plan[0][1], n_jobs, bar)
+        _stream_jsonl(settings, paths, as_of, no_waivers, plan[0][1], n_jobs, bar, limits)
     try:
         checker, loaded, report = run_check(
             paths, packs=settings.value("packs"), rulepacks=settings.value("rulepacks"), as_of=as_of,
             markets=settings.value("markets"), waivers=settings.value("waivers"), use_waivers=not no_waivers,
-            horizon=settings.value("horizon"), progress=bar, jobs=n_jobs)
+            horizon=settings.value("horizon"), progress=bar, jobs=n_jobs, limits=limits)
     finally:
         if bar is not None:
             bar.close()
@@ -171,7 +172,7 @@ def _cli_formats(formats, outputs):
     return [{"format": f, "output": o} for f, o in plan_outputs(list(formats), list(outputs))]
 
 
-def _stream_jsonl(settings, paths, as_of, no_waivers, output, jobs, bar) -> None:
+def _stream_jsonl(settings, paths, as_of, no_waivers, output, jobs, bar, limits) -> None:
     """``--format jsonl`` alone: write each record as its file is checked (memory stays flat); exits."""
     from ..formatters import jsonl
     from ..streaming import stream_check
@@ -183,6 +184,12 @@ def _stream_jsonl(settings, paths, as_of, no_waivers, output, jobs, bar) -> None
     sink, target, tmp = sys.stdout, None, None
     if output is not None:
         target = Path(output).resolve()
+        from .common import settings_inputs, would_read
+
+        # results name only product files: a seller, listing or broken manifest, the waivers or the configuration
+        # file would be overwritten unseen
+        if target.is_file() and (target in settings_inputs(settings) or would_read(target, paths)):
+            raise click.UsageError(f"--output {output} is one of the input files; refusing to overwrite it")
         special = target.exists() and not target.is_file()  # /dev/null, a pipe: written directly
         tmp = None if special else target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
@@ -191,17 +198,23 @@ def _stream_jsonl(settings, paths, as_of, no_waivers, output, jobs, bar) -> None
             stderr(f"compliance-engine: cannot write {output}: {exc.strerror or exc}")
             sys.exit(2)
     counts = None
+    last_file = None
     try:
         sink.write(jsonl.header(checker.as_of.isoformat(), checker.pack_summaries, horizon))
         for kind, obj in stream_check(checker, paths, markets=settings.value("markets"), horizon=horizon,
-                                      progress=bar, jobs=jobs):
+                                      progress=bar, jobs=jobs, encode=jsonl.result_record, limits=limits):
             if kind == "counts":
                 counts = obj
                 continue
+            if kind == "result":
+                if target is not None and obj.file != last_file:  # a file's results come together
+                    last_file = obj.file
+                    if Path(obj.file).resolve() == target:
+                        raise click.UsageError(f"--output {output} is one of the input files; refusing to overwrite it")
+                sink.write(obj.text)
+                continue
             if kind == "error" and output is not None:
                 stderr(f"compliance-engine: {obj}")
-            if kind == "result" and target is not None and Path(obj.file).resolve() == target:
-                raise click.UsageError(f"--output {output} is one of the input files; refusing to overwrite it")
             sink.write(jsonl.record(kind, obj))
         sink.write(jsonl.summary(counts.summary(horizon)))
         if output is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import sys
 from pathlib import Path
@@ -70,6 +71,32 @@ def write_output(text: str | bytes, output: str | None, inputs: list[Path]) -> N
         tmp.unlink(missing_ok=True)
         stderr(f"compliance-engine: cannot write {output}: {exc.strerror or exc}")
         sys.exit(2)
+    except BaseException:  # Ctrl-C during the write: the temporary file goes too
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def settings_inputs(settings) -> list[Path]:
+    """The configuration and central waivers files of a run: inputs that --output must never overwrite."""
+    inputs = [settings.config.file.resolve()] if settings.config is not None else []
+    if settings.value("waivers"):
+        inputs.append(Path(settings.value("waivers")).resolve())
+    return inputs
+
+
+def would_read(target: Path, paths) -> bool:
+    """Whether a check of ``paths`` reads ``target`` as a manifest (a path given, or a manifest-named file, not
+    hidden, under a directory given): for refusing, before anything is read, an --output that would overwrite it."""
+    from ..loading import MANIFEST_SUFFIXES
+
+    for raw in paths:
+        p = Path(raw).resolve()
+        if target == p:
+            return True
+        if p.is_dir() and target.name.endswith(MANIFEST_SUFFIXES) and target.is_relative_to(p) \
+                and not any(part.startswith(".") for part in target.relative_to(p).parts):
+            return True
+    return False
 
 
 def make_checker(packs, rulepacks, as_of, waivers=None, use_waivers: bool = True):
@@ -81,12 +108,15 @@ def make_checker(packs, rulepacks, as_of, waivers=None, use_waivers: bool = True
         return Checker(packs=packs or None, as_of=as_of, rulepacks=rulepacks, waivers=waivers, use_waivers=use_waivers)
     except InputError as exc:  # PackError included
         fail_input(exc.problems)
+    finally:
+        gc.enable()  # disabled for start-up by the command group (cli.py)
 
 
 def run_check(paths, *, packs=(), rulepacks=(), as_of=None, markets=(), waivers=None, use_waivers: bool = True,
-              horizon: int | None = None, progress=None, jobs: int = 1):
+              horizon: int | None = None, progress=None, jobs: int = 1, limits=None):
     """Load ``paths`` and check them: returns (checker, loaded, report), the report filtered to ``markets``.
-    ``jobs`` > 1 loads and checks in that many worker processes (the same report, byte for byte).
+    ``jobs`` > 1 loads and checks in that many worker processes (the same report, byte for byte). ``limits``
+    (an InputLimits, from the --max-* flags) bounds each input file; None means the documented defaults.
 
     Used by check, documents and bundle so that all three see the same findings (waivers included)."""
     from ..loading import load_manifests
@@ -95,9 +125,10 @@ def run_check(paths, *, packs=(), rulepacks=(), as_of=None, markets=(), waivers=
     if jobs > 1:
         from ..pipeline import check_parallel
 
-        report, loaded = check_parallel(checker, paths, jobs, horizon=horizon, markets=markets, progress=progress)
+        report, loaded = check_parallel(checker, paths, jobs, horizon=horizon, markets=markets, progress=progress,
+                                        limits=limits)
         return checker, loaded, report
-    loaded = load_manifests(paths)
+    loaded = load_manifests(paths, limits)
     report = checker.check_loaded(loaded, horizon=horizon, progress=progress, markets=markets)
     return checker, loaded, report
 
@@ -111,3 +142,66 @@ def stop_on_input_errors(report) -> None:
         sys.exit(2)
     for w in report.warnings:
         stderr(f"compliance-engine: warning: {w['file']}:{w['line']}: {w['message']}")
+
+
+class _Size(click.ParamType):
+    name = "SIZE"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        from ..limits import parse_size
+
+        try:
+            return parse_size(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class _Count(click.ParamType):
+    name = "N"
+
+    def __init__(self, least: int):
+        self.least = least
+
+    def convert(self, value, param, ctx):
+        try:
+            number = value if isinstance(value, int) and not isinstance(value, bool) else int(str(value).strip(), 10)
+        except ValueError:
+            self.fail(f"'{value}' is not a whole number", param, ctx)
+        if number < self.least:
+            self.fail(f"{number} is less than {self.least}", param, ctx)
+        return number
+
+
+# (flag, InputLimits field, type, help): the limits on one input file, see docs/input-limits.md
+LIMIT_FLAGS = (
+    ("--max-file-size", "max_file_bytes", _Size(), "Refuse an input file larger than SIZE (20MiB, 50MB, 512K). Default: 20MiB."),
+    ("--max-depth", "max_depth", _Count(1), "Refuse an input nested deeper than N lists/mappings. Default: 64."),
+    ("--max-nodes", "max_nodes", _Count(1),
+     "Refuse an input file with more than N YAML nodes (keys and values, aliases expanded). Default: 250,000."),
+    ("--max-aliases", "max_aliases", _Count(0),
+     "Refuse a YAML document that expands more than N aliases (*name); 0 forbids aliases. Default: 1,000."),
+    ("--max-documents", "max_documents", _Count(1), "Refuse an input file with more than N documents. Default: 10,000."),
+    ("--max-value-length", "max_value_chars", _Count(1),
+     "Refuse a single value longer than N characters. Default: 100,000."),
+)
+
+
+def limit_options(command):
+    """Add the --max-* flags to a command; it receives them as ``limits``: an InputLimits, or None when no flag
+    was given (the documented defaults)."""
+    import functools
+
+    @functools.wraps(command)
+    def with_limits(*args, **kwargs):
+        given = {field: kwargs.pop(field) for _, field, _, _ in LIMIT_FLAGS}
+        given = {k: v for k, v in given.items() if v is not None}
+        from ..limits import InputLimits
+
+        kwargs["limits"] = InputLimits(**given) if given else None
+        return command(*args, **kwargs)
+
+    for flag, field, kind, text in reversed(LIMIT_FLAGS):
+        with_limits = click.option(flag, field, type=kind, default=None, help=text)(with_limits)
+    return with_limits

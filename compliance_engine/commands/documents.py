@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from .common import parse_date, run_check, stderr, stop_on_input_errors, write_output
+from .common import limit_options, parse_date, run_check, settings_inputs, stderr, stop_on_input_errors, write_output
 
 FORMATS = ("text", "markdown", "csv", "json")
 
@@ -28,7 +28,9 @@ FORMATS = ("text", "markdown", "csv", "json")
 @click.option("--waivers", "waivers_file", type=click.Path(dir_okay=False), help="A central waivers file (YAML).")
 @click.option("--no-waivers", is_flag=True, help="Audit mode: as if no waiver existed (manifest or central).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Read this configuration file instead of searching for one.")
-def documents(paths, markets, packs, rulepacks, as_of, within_days, fmt, output, waivers_file, no_waivers, config_file):
+@limit_options
+def documents(paths, markets, packs, rulepacks, as_of, within_days, fmt, output, waivers_file, no_waivers, config_file,
+              limits):
     """List, per product and market, the documents and registrations still missing and those expiring soon.
 
     PATHS, --market, --pack, --rulepacks and --waivers default to the configuration's values."""
@@ -42,10 +44,11 @@ def documents(paths, markets, packs, rulepacks, as_of, within_days, fmt, output,
         raise click.UsageError("no PATHS given and no `paths` in the configuration (see check --show-config)")
     checker, loaded, report = run_check(paths, packs=settings.value("packs"), rulepacks=settings.value("rulepacks"),
                                         as_of=as_of, markets=markets, waivers=settings.value("waivers"),
-                                        use_waivers=not no_waivers)
+                                        use_waivers=not no_waivers, limits=limits)
     stop_on_input_errors(report)
     if markets and not report.results:
         stderr(f"compliance-engine: warning: no product in {', '.join(paths)} is sold in {', '.join(markets)}")
     checklist = build_checklist(report, within_days)
-    write_output(render(checklist, fmt), output, [m.path for m in loaded.manifests if m.path is not None])
+    write_output(render(checklist, fmt), output,
+                 [m.path for m in loaded.manifests if m.path is not None] + settings_inputs(settings))
     sys.exit(1 if checklist.has_gaps else 0)

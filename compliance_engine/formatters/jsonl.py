@@ -32,8 +32,13 @@ def header(as_of: str, packs: list[dict], horizon: int | None) -> str:
 
 def record(kind: str, obj: Any) -> str:
     if kind == "result":
-        return line({"type": "result", **obj.to_dict()})
+        return result_record(obj)
     return line({"type": kind, **obj.to_dict()})
+
+
+def result_record(result) -> str:
+    """One check unit's record (picklable: ``stream_check(encode=...)`` runs it in worker processes)."""
+    return line({"type": "result", **result.to_dict()})
 
 
 def summary(counts: dict) -> str:

@@ -93,7 +93,7 @@ def _drop_x_keys(data: Any) -> Any:
 class ManifestModel(BaseModel):
     """Base of every manifest object: unknown keys forbidden, ``x-`` keys free (and dropped)."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_x_keys_schema)
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_x_keys_schema, defer_build=True)
 
     @model_validator(mode="before")
     @classmethod

@@ -33,7 +33,8 @@ from .loader import PackSet, builtin_packs_dir, load_packs, pack_files
 
 FORMAT = 1
 _HERE = Path(__file__).resolve().parent
-_CODE = ("cache.py", "compiler.py", "conditions.py", "loader.py", "model.py", "schema.py")
+_CODE = ("cache.py", "compiler.py", "conditions.py", "loader.py", "model.py", "schema.py", "../safe_regex.py",
+         "../yamlsource.py")
 
 
 def cache_dir() -> Path | None:

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
+from .. import safe_regex
 from ..errors import InputProblem, PackError
 from ..markets import expand_markets
 from ..version import __version__
@@ -96,12 +97,46 @@ def _validators():
             jsonschema.Draft202012Validator(DATA_TABLE_SCHEMA, format_checker=jsonschema.FormatChecker()))
 
 
+def _specific_error(err):
+    """For a oneOf/anyOf error, the sub-error that says what is wrong. The alternatives a value does not even
+    name (a condition without an ``all`` key is no ``all`` condition) are set aside when exactly one
+    alternative is left: the one the author meant; then the deepest of its errors, looked into the same way."""
+    while err.context and not _one_key_alternatives(err):
+        branches: dict[Any, list] = {}
+        for e in err.context:
+            branches.setdefault(e.relative_schema_path[0], []).append(e)
+        meant = [errors for errors in branches.values()
+                 if not any(e.validator == "required" and not e.relative_path for e in errors)]
+        err = max(meant[0] if len(meant) == 1 else err.context, key=lambda e: len(e.absolute_path))
+    return err
+
+
+def _one_key_alternatives(err) -> list[str] | None:
+    """The keys of a "takes exactly one of these keys" rule (a condition's operator, a requirement's kind):
+    a oneOf of ``{required: [key]}`` alternatives."""
+    alternatives = err.validator_value if err.validator == "oneOf" else None
+    if (isinstance(alternatives, list) and isinstance(err.instance, dict) and alternatives
+            and all(isinstance(a, dict) and list(a) == ["required"] and len(a["required"]) == 1 for a in alternatives)):
+        return [a["required"][0] for a in alternatives]
+    return None
+
+
+def _error_message(err) -> str:
+    """jsonschema's message, except for "takes exactly one of these keys", which it words as "... is valid under
+    each of {'required': [...]}, ..." or as "'<first key>' is a required property"."""
+    keys = _one_key_alternatives(err)
+    if keys is None:
+        return err.message
+    present = [k for k in keys if k in err.instance]
+    if present:
+        return f"takes exactly one of these keys, but has {' and '.join(present)}"
+    return f"takes exactly one of these keys: {', '.join(keys)}; it has none"
+
+
 def _schema_problems(validator, value: Any, doc: Document, display: str, rules: list | None = None) -> list[InputProblem]:
     problems = []
     for err in sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.absolute_path))):
-        best = err
-        if err.context:  # oneOf/anyOf: report the most specific sub-error
-            best = max(err.context, key=lambda e: len(e.absolute_path))
+        best = _specific_error(err)
         path = ""
         for part in best.absolute_path:
             path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
@@ -115,8 +150,13 @@ def _schema_problems(validator, value: Any, doc: Document, display: str, rules: 
         hint = ""
         if "('true' was unexpected)" in best.message or "('false' was unexpected)" in best.message:
             hint = " (YAML reads a bare on, off, yes, no, y or n as true/false: quote the key)"
-        problems.append(InputProblem(display, doc.line_of(path), f"{where}{rule_note}: {best.message}{hint}"))
+        problems.append(InputProblem(display, doc.line_of(path), f"{where}{rule_note}: {_error_message(best)}{hint}"))
     return problems
+
+
+def _shorten(text: str, most: int = 80) -> str:
+    """``text`` quoted for a message, cut to ``most`` characters (a pack may hold a 100 KB pattern)."""
+    return repr(text) if len(text) <= most else repr(text[:most - 3] + "...") + f" ({len(text):,} characters)"
 
 
 def _parse_date(v: Any) -> dt.date | None:
@@ -133,15 +173,81 @@ def _version_tuple(v: str) -> tuple[int, int, int]:
     return tuple(parts + [0] * (3 - len(parts)))  # type: ignore[return-value]
 
 
+def _rule_at_line(text: str, line: int) -> str | None:
+    """The id of the item of the top-level ``rules:`` list that holds ``line`` (1-based), for a problem found
+    while the YAML was still being read (a bad date, a duplicate key, a refused tag), before there were rules.
+
+    Reads only the parser's events: nothing is constructed and aliases are not expanded, so this is linear in
+    the text whatever it holds; it stops at the first syntax error, with what it has seen so far."""
+    import yaml
+
+    try:
+        from yaml._yaml import CParser as Parser  # type: ignore[import-not-found]
+    except ImportError:  # pragma: no cover - depends on the PyYAML build
+        from yaml import SafeLoader as Parser
+
+    starts: list[tuple[int, str | None]] = []  # (first line, id) of each rule item, in order
+    parser = Parser(text)
+    # where the parser is, as a stack of ["map", key or None when a key is due] and ["seq"] frames
+    stack: list[list] = []
+    try:
+        while True:
+            event = parser.get_event()
+            kind = type(event).__name__
+            if kind in ("StreamEndEvent", "DocumentEndEvent"):
+                break  # a pack file holds one document
+            if kind in ("StreamStartEvent", "DocumentStartEvent"):
+                continue
+            if kind in ("MappingEndEvent", "SequenceEndEvent"):
+                stack.pop()
+                if stack and stack[-1][0] == "map":
+                    stack[-1][1] = None  # the value of the pending key is complete
+                continue
+            top = stack[-1] if stack else None
+            if top is not None and top[0] == "map" and top[1] is None:  # a key
+                if kind != "ScalarEvent":
+                    break  # a list or mapping as a key: the reader refused it; what was seen is enough
+                top[1] = event.value
+                continue
+            rules_list = len(stack) >= 2 and stack[0] == ["map", "rules"] and stack[1][0] == "seq"
+            if rules_list and len(stack) == 2:
+                starts.append((event.start_mark.line + 1, None))
+            elif rules_list and len(stack) == 3 and top == ["map", "id"] and kind == "ScalarEvent" and starts:
+                starts[-1] = (starts[-1][0], event.value)
+            if kind == "MappingStartEvent":
+                stack.append(["map", None])
+            elif kind == "SequenceStartEvent":
+                stack.append(["seq"])
+            elif top is not None and top[0] == "map":
+                top[1] = None
+    except yaml.YAMLError:
+        pass
+    finally:
+        dispose = getattr(parser, "dispose", None)
+        if dispose:
+            dispose()
+    found = None
+    for first, rule_id in starts:
+        if first <= line:
+            found = rule_id
+    return found
+
+
 def load_pack_file(path: Path) -> tuple[Pack | None, list[InputProblem]]:
     display = _display(path)
     try:
         text = read_text(path, display)
-        docs = parse_documents(text, display)
     except ReadError as exc:
         return None, [exc.problem]
     except OSError as exc:
         return None, [InputProblem(display, 1, f"cannot read rule pack: {exc.strerror or exc}")]
+    try:
+        docs = parse_documents(text, display)
+    except ReadError as exc:
+        rule_id = _rule_at_line(text, exc.problem.line)
+        if rule_id and f"rule {rule_id}" not in exc.problem.message:
+            return None, [InputProblem(exc.problem.file, exc.problem.line, f"rule {rule_id}: {exc.problem.message}")]
+        return None, [exc.problem]
     if len(docs) != 1:
         return None, [InputProblem(display, 1, f"a rule pack file holds exactly one YAML document (found {len(docs)})")]
     doc = docs[0]
@@ -172,6 +278,7 @@ def load_pack_file(path: Path) -> tuple[Pack | None, list[InputProblem]]:
             continue
         derives.append(DeriveRule(d["fact"], cond, pack_id, display, doc.line_of(where)))
     pack_markets = tuple(expand_markets(value["markets"]))
+    budget = safe_regex.CompileBudget()  # for the whole file: its rules' patterns and phrase lists
     rules: list[Rule] = []
     for i, r in enumerate(value["rules"]):
         where = f"rules[{i}]"
@@ -182,7 +289,8 @@ def load_pack_file(path: Path) -> tuple[Pack | None, list[InputProblem]]:
             continue
         try:
             when = parse_condition(r.get("when"), f"{where}.when", tables)
-            requires = [_requirement(q, f"{where}.requires[{j}]", j, tables, f"{rid}#{j}") for j, q in enumerate(r.get("requires") or [])]
+            requires = [_requirement(q, f"{where}.requires[{j}]", j, tables, f"{rid}#{j}", budget)
+                        for j, q in enumerate(r.get("requires") or [])]
         except ValueError as exc:
             msg = str(exc)
             path_part = msg.split(":", 1)[0]
@@ -243,36 +351,55 @@ def load_pack_file(path: Path) -> tuple[Pack | None, list[InputProblem]]:
 TABLE_KINDS = ("languages", "substances_absent", "named_in_ingredients", "phrases_absent", "size_tier", "bands_within", "standards_current")
 
 
-def _requirement(spec: dict, where: str, index: int, tables: dict[str, DataTable], key: str) -> Requirement:
+def _requirement(spec: dict, where: str, index: int, tables: dict[str, DataTable], key: str,
+                 budget: safe_regex.CompileBudget) -> Requirement:
+    """The requirement ``spec`` at ``where``; its regular expressions and phrase lists are checked against the
+    safe engine and counted against the pack file's ``budget``. Raises ValueError("<path>: <problem>")."""
     kind = next(k for k in spec if k not in ("when", "severity", "if_missing", "label"))
     body = spec[kind]
     children = []
     if kind in ("any_of", "all_of"):
-        children = [_requirement(q, f"{where}.{kind}[{j}]", j, tables, f"{key}.{j}") for j, q in enumerate(body)]
+        children = [_requirement(q, f"{where}.{kind}[{j}]", j, tables, f"{key}.{j}", budget)
+                    for j, q in enumerate(body)]
     if kind in TABLE_KINDS and body["table"] not in tables:
         raise ValueError(f"{where}.{kind}.table: no data table '{body['table']}' in the pack's data: section")
     if kind == "phrases_absent":
-        from ..requirements import expand_phrase_list
+        from ..requirements import _phrase_body, expand_phrase_list
 
         entries = tables[body["table"]].entries
         if not isinstance(entries, dict):
             raise ValueError(f"{where}.phrases_absent.table: '{body['table']}' is not a mapping of phrase lists")
         for name in [*(body.get("lists") or sorted(entries)), *(body.get("except_lists") or [])]:
             try:
-                expand_phrase_list(entries, name)
+                phrases = expand_phrase_list(entries, name)
             except ValueError as exc:
                 raise ValueError(f"{where}.phrases_absent.lists: {exc} in table '{body['table']}'") from None
-    pattern = body.get("matches") if kind == "field" else body.get("number_matches") if kind == "registration" else None
+            blank = next((p for p in phrases if not p.split()), None)
+            if blank is not None:
+                raise ValueError(f"{where}.phrases_absent.lists: phrase list '{name}' of table '{body['table']}' "
+                                 "holds a blank phrase")
+            if (body["table"], name) not in budget.phrase_lists:  # each list is compiled once, however many rules
+                budget.phrase_lists.add((body["table"], name))
+                cost = safe_regex.phrase_list_cost([_phrase_body(p) for p in phrases])
+                why = (safe_regex.too_costly(cost, f"phrase list '{name}' of table '{body['table']}'")
+                       if cost > safe_regex.MAX_PATTERN_COST else budget.spend(cost))
+                if why:
+                    raise ValueError(f"{where}.phrases_absent.lists: {why}")
+    pattern_key = "matches" if kind == "field" else "number_matches" if kind == "registration" else None
+    pattern = body.get(pattern_key) if pattern_key else None
     if pattern is not None:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"{where}.{kind}: invalid regular expression: {exc}") from None
+        why = safe_regex.check(pattern, ignore_case=True, budget=budget)
+        if why:
+            raise ValueError(f"{where}.{kind}.{pattern_key}: regular expression {_shorten(pattern)} is refused: {why}")
     if kind == "schema":
         import jsonschema
 
-        try:
-            jsonschema.Draft202012Validator.check_schema(body)
+        problems = safe_regex.schema_problems(body, f"{where}.schema", budget)
+        if problems:
+            path, why = problems[0]
+            raise ValueError(f"{path}: {why}")
+        try:  # without format checks: the one that matters, "regex" for pattern, would hand the pattern to re
+            jsonschema.Draft202012Validator.check_schema(body, format_checker=None)
         except jsonschema.SchemaError as exc:
             raise ValueError(f"{where}.schema: not a valid JSON Schema: {exc.message}") from None
     return Requirement(kind=kind, spec=body, when=parse_condition(spec.get("when"), f"{where}.when", tables),

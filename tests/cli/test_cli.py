@@ -54,7 +54,7 @@ def test_exit_2_on_malformed_manifest_with_file_line_field_and_no_traceback(tmp_
 def test_exit_2_on_bad_pack_and_bad_date(tmp_path):
     write(tmp_path / "packs" / "p.yaml", "pack: eu.x\ntitle: [unclosed\n")
     out = run("check", "products/", "--rulepacks", tmp_path / "packs", cwd=ROOT)
-    assert out.returncode == 2 and "p.yaml:3: YAML syntax error" in out.stderr and "line 2" in out.stderr
+    assert out.returncode == 2 and "p.yaml:2: YAML syntax error" in out.stderr and "line 2" in out.stderr
     assert "Traceback" not in out.stderr
     out = run("check", "products/", "--as-of", "24.11.2026", cwd=ROOT)
     assert out.returncode == 2 and "YYYY-MM-DD" in out.stderr

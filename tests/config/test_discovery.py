@@ -90,6 +90,29 @@ def test_an_unrelated_broken_pyproject_does_not_stop_the_search(repo, monkeypatc
     assert discover_config().values == {"horizon": 7}
 
 
+def test_a_pyproject_naming_the_tool_only_as_a_console_script_is_not_parsed(repo, monkeypatch):
+    # our own pyproject.toml declares `compliance-engine = "compliance_engine.cli:main"`; a pyproject that
+    # mentions the tool only that way configures nothing, so even a syntax error elsewhere in it is not ours
+    write(repo / ".compliance-engine.yaml", "horizon: 7\n")
+    write(repo / "pkg" / "pyproject.toml",
+          "[project.scripts]\ncompliance-engine = \"compliance_engine.cli:main\"\n[broken\n")
+    monkeypatch.chdir(repo / "pkg")
+    assert discover_config().values == {"horizon": 7}
+
+
+@pytest.mark.parametrize("text", [
+    "[tool]\ncompliance-engine = { fail-on = 'warning' }\n",
+    "[tool]\n\"compliance-engine\" = { fail-on = 'warning' }\n",
+    "tool.compliance-engine.fail-on = 'warning'\n",
+    "[tool.compliance-engine]\nfail-on = 'warning'\n",
+])
+def test_every_toml_spelling_of_the_table_is_found(repo, monkeypatch, text):
+    # a dotted top-level key must come before the first table
+    write(repo / "pyproject.toml", text + "[project]\nname = 'x'\n" if text.startswith("tool.") else "[project]\nname = 'x'\n\n" + text)
+    monkeypatch.chdir(repo)
+    assert discover_config().values == {"fail-on": "warning"}
+
+
 def test_a_broken_pyproject_that_may_configure_us_is_an_error_with_its_line(repo):
     write(repo / "pyproject.toml", "[project]\nname = 'x'\n\n[tool.compliance-engine]\nfail-on = 'error\n")
     with pytest.raises(InputError) as exc:

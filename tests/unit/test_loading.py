@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from compliance_engine.loading import load_manifests, load_text
 from compliance_engine.units import build_units
 from tests.conftest import ROOT, write
@@ -140,3 +142,15 @@ def test_loading_many_files_keeps_nothing_of_them():
     grown = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
     assert grown < 2_000_000, f"{grown} bytes kept after 300 loads"
+
+
+@pytest.mark.parametrize("text, line", [
+    ("kind: Product\nsku: [1,\n", 2),  # the parser's mark sits after the final newline: the editor's last line
+    ("kind: Product\ns", 2),
+    ("[category: toys", 1),
+    ("a: 1\rb: [\r", 2),  # old Mac line ends count as YAML counts them
+    ("---", 1),
+])
+def test_an_error_at_the_end_of_the_text_names_its_last_line(text, line):
+    (problem,) = load_text(text, "p.yaml").problems
+    assert problem.line == line, problem
