@@ -501,7 +501,10 @@ class SafePattern:
             return self._ascii_re2.search(text.encode("ascii")) is not None
         program = self._backtracking_program()
         try:
-            return program.search(text, timeout=TIME_LIMIT_S, concurrent=True) is not None
+            # concurrent=False keeps the GIL for the whole search: with True the regex module lets it go and must
+            # win it back from other threads mid-search, and that wait counts against the timeout (8 threads
+            # sharing a Checker made 6-character searches time out)
+            return program.search(text, timeout=TIME_LIMIT_S, concurrent=False) is not None
         except TimeoutError:
             raise PatternTooSlow(f"the pattern {_shorten(self.pattern)} took longer than {TIME_LIMIT_S:g} s on a "
                                  f"text of {len(text):,} characters (it backtracks catastrophically: rewrite it "

@@ -45,6 +45,14 @@ def pack_with(requires: str, *, rule_extra: str = "", extra: str = "") -> str:
                      + rule_yaml(RULE, None, requires, extra=rule_extra), markets="[EU]", extra=extra)
 
 
+def write_claims_table(tmp_path: Path, entries: str) -> Path:
+    """A pack directory holding data/claims.yaml with one phrase list (``entries``: ``name: [phrases]``)."""
+    d = tmp_path / "packs"
+    write(d / "data" / "claims.yaml", "table: claims\ntitle: Claims\nsource: https://example.org/claims\n"
+                                      f"as_of: 2026-01-01\nentries:\n  {entries}\n")
+    return d
+
+
 def finding(findings, rule_id=RULE):
     return next((f for f in findings if f.rule == rule_id), None)
 
@@ -96,15 +104,7 @@ def test_catastrophic_number_matches_and_schema_patterns_finish_in_milliseconds(
 
 def test_phrase_list_that_would_backtrack_in_python_re_finishes_in_milliseconds(tmp_path):
     """A phrase of twelve {n} in a row is twelve ambiguous digit runs: re tries every split of a long number."""
-    d = tmp_path / "packs"
-    write(d / "data" / "claims.yaml", """\
-        table: claims
-        title: Claims
-        source: https://example.org/claims
-        as_of: 2026-01-01
-        entries:
-          numbers: ["{n}{n}{n}{n}{n}{n}{n}{n}{n}{n}{n}{n}x", "lose {n} lbs"]
-        """)
+    d = write_claims_table(tmp_path, 'numbers: ["{n}{n}{n}{n}{n}{n}{n}{n}{n}{n}{n}{n}x", "lose {n} lbs"]')
     write(d / "pack.yaml", pack_with("[{phrases_absent: {table: claims, in: [product.name]}}]",
                                      extra="data: {claims: data/claims.yaml}\n"))
     from compliance_engine import Checker
@@ -480,15 +480,7 @@ def test_safe_patterns_and_phrase_lists_survive_pickling_for_worker_processes():
 
 
 def test_a_blank_phrase_is_a_pack_error(tmp_path):
-    d = tmp_path / "packs"
-    write(d / "data" / "claims.yaml", """\
-        table: claims
-        title: Claims
-        source: https://example.org/claims
-        as_of: 2026-01-01
-        entries:
-          words: ["natural", "   "]
-        """)
+    d = write_claims_table(tmp_path, 'words: ["natural", "   "]')
     text = pack_with("[{phrases_absent: {table: claims, in: [product.name]}}]", extra="data: {claims: data/claims.yaml}\n")
     write(d / "pack.yaml", text)
     with pytest.raises(PackError) as info:
