@@ -127,7 +127,7 @@ def _outside_files(result: UnitResult, loaded: LoadResult) -> list[InputProblem]
     for m in _unit_manifests(result, loaded):
         if m.directory is None:
             continue
-        root = manifest_repository(m.directory)
+        root = manifest_repository(m.directory, m.checked)
         for i, doc in enumerate(m.data.get("documents") or []):
             f = doc.get("file")
             if f and contained_file(str(f), m.directory, root) is None:
@@ -148,8 +148,8 @@ def collect_files(result: UnitResult, loaded: LoadResult) -> tuple[dict[tuple, E
                       if e.get("file") and e.get("directory")}.items(), key=lambda kv: (str(kv[0][0]), kv[0][1]))
     for key, ev in entries:
         directory = Path(ev["directory"])
-        root = manifest_repository(directory)
         manifest = _declaring_manifest(loaded, ev)
+        root = manifest_repository(directory, manifest.checked if manifest is not None else None)
         line = manifest.line_of(f"{ev['field']}.file") if manifest is not None else ev.get("line", 1)
         source = contained_file(str(ev["file"]), directory, root)
         if source is None:  # moved out between the check and now

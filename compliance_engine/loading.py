@@ -35,6 +35,7 @@ class Manifest:
     document: Document
     index: int = 0
     expect: dict[str, Any] | None = None
+    checked: Path | None = None  # the directory being checked that holds it (a file argument: its directory)
 
     @property
     def directory(self) -> Path | None:
@@ -138,9 +139,32 @@ def _display(p: Path) -> str:
     return str(p) if rel.startswith("..") else rel.replace(os.sep, "/")
 
 
-def load_manifests(paths: Iterable[str | os.PathLike], limits: InputLimits | None = None) -> LoadResult:
+def checked_directories(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """The directories being checked: each path argument resolved, a file argument's directory for a file."""
+    out = []
+    for p in paths:
+        real = Path(os.path.realpath(p))
+        out.append(real.parent if real.is_file() else real)
+    return out
+
+
+def _checked_directory(path: Path, checked: list[Path]) -> Path | None:
+    """The outermost of ``checked`` that holds ``path`` (None: none does)."""
+    best = None
+    for d in checked:
+        if (path == d or d in path.parents) and (best is None or len(d.parts) < len(best.parts)):
+            best = d
+    return best
+
+
+def load_manifests(paths: Iterable[str | os.PathLike], limits: InputLimits | None = None,
+                   checked: list[Path] | None = None) -> LoadResult:
     """Load every manifest under ``paths``; problems are collected, never raised. Each file is held to ``limits``
-    (default: :data:`~compliance_engine.limits.DEFAULT_LIMITS`); a file over one is a problem, not a crash."""
+    (default: :data:`~compliance_engine.limits.DEFAULT_LIMITS`); a file over one is a problem, not a crash.
+    ``checked``: the directories being checked (default: those of ``paths``; a run that loads its files in pieces
+    passes those of its arguments), recorded on each manifest as :attr:`Manifest.checked`."""
+    paths = list(paths)
+    checked = checked_directories(paths) if checked is None else checked
     files, problems = iter_manifest_files(paths, limits)
     result = LoadResult(problems=problems)
     for fp, display in files:
@@ -154,6 +178,8 @@ def load_manifests(paths: Iterable[str | os.PathLike], limits: InputLimits | Non
             result.problems.append(InputProblem(display, 1, f"cannot read file: {exc.strerror or exc}"))
             continue
         manifests, file_problems = validate_documents(docs, display, fp.resolve())
+        for m in manifests:
+            m.checked = _checked_directory(m.path, checked) if m.path is not None else None
         result.manifests.extend(manifests)
         result.problems.extend(file_problems)
     return result

@@ -21,7 +21,7 @@ import sys
 from typing import Callable, Iterable
 
 from .findings import Report
-from .loading import LoadResult, iter_manifest_files, load_manifests
+from .loading import LoadResult, checked_directories, iter_manifest_files, load_manifests
 
 _checker = None  # the worker's Checker (inherited when forked, built once when spawned)
 _settings: dict | None = None
@@ -90,8 +90,8 @@ def _worker_checker():
 
 
 def _load_chunk(args) -> LoadResult:
-    paths, limits = args
-    loaded = load_manifests(paths, limits)
+    paths, limits, checked = args
+    loaded = load_manifests(paths, limits, checked)
     for m in loaded.manifests:  # the raw document is only needed while validating; halves what goes back
         m.document.value = None
     return loaded
@@ -119,6 +119,7 @@ def check_parallel(checker, paths: Iterable[str | os.PathLike], jobs: int, horiz
                    progress: Callable[[int, int], None] | None = None, limits=None) -> tuple[Report, LoadResult]:
     """The report ``checker.check_paths(paths)`` would give, computed by ``jobs`` worker processes (and the
     loaded manifests)."""
+    paths = list(paths)
     files, file_problems = iter_manifest_files(paths, limits)
     ctx = _context()
     forked = ctx.get_start_method() == "fork"
@@ -126,7 +127,8 @@ def check_parallel(checker, paths: Iterable[str | os.PathLike], jobs: int, horiz
                                            "packset": checker.packset}
     with quiet_pool(ctx, jobs, _init, (checker if forked else None, spawn_settings)) as pool:
         loaded = LoadResult(problems=list(file_problems))
-        for part in pool.imap(_load_chunk, [(c, limits) for c in _chunks([str(fp) for fp, _ in files], jobs, 200)]):
+        checked = checked_directories(paths)  # the run's arguments, not each chunk's files
+        for part in pool.imap(_load_chunk, [(c, limits, checked) for c in _chunks([str(fp) for fp, _ in files], jobs, 200)]):
             loaded.manifests.extend(part.manifests)
             loaded.problems.extend(part.problems)
         units = checker.units_of(loaded, markets)

@@ -102,7 +102,8 @@ class _Problem(NamedTuple):
     outside: bool = False
 
 
-def _in_force_problem(item: dict, what: str, as_of: dt.date, base: Path | None) -> _Problem | None:
+def _in_force_problem(item: dict, what: str, as_of: dt.date, base: Path | None,
+                      checked: Path | None = None) -> _Problem | None:
     """Why ``item`` does not count on ``as_of``: not yet issued, expired, a failed result, or its ``file`` (relative
     to ``base``, the declaring manifest's directory) outside that manifest's repository or absent. A file outside
     the repository is never opened, and one leaving it through ``..`` is not looked at on disk at all (see
@@ -116,7 +117,7 @@ def _in_force_problem(item: dict, what: str, as_of: dt.date, base: Path | None) 
         return _Problem(f"{what} records a failed result")
     f = item.get("file")
     if f and base is not None:
-        target = contained_file(str(f), base, manifest_repository(base))
+        target = contained_file(str(f), base, manifest_repository(base, checked))
         if target is None:
             return _Problem(f"{what}: file {f} is outside the repository of its manifest, so it is not read "
                             "and does not count", outside=True)
@@ -166,6 +167,7 @@ def check_document(spec: dict, ctx: Context) -> Outcome:
     outside: tuple[Source | None, str] | None = None  # the first document refused for a file outside its repository
     for data, src in holders:
         base = src.manifest.directory if (src and src.manifest) else None
+        checked = src.manifest.checked if (src and src.manifest) else None
         for i, doc in enumerate(data.get("documents") or []):
             if doc.get("type") not in types:
                 continue
@@ -180,7 +182,7 @@ def check_document(spec: dict, ctx: Context) -> Outcome:
             if spec.get("model") and model and doc.get("model") and doc.get("model") != model:
                 problems.append(f"{doc.get('id', doc['type'])} names model {doc.get('model')}, not {model}")
                 continue
-            why = _in_force_problem(doc, doc.get("id") or doc["type"], ctx.as_of, base)
+            why = _in_force_problem(doc, doc.get("id") or doc["type"], ctx.as_of, base, checked)
             if why:
                 problems.append(why.text)
                 if why.outside and outside is None:

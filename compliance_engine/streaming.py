@@ -31,7 +31,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 from .errors import InputProblem
 from .findings import SEVERITY_RANK, UnitResult
 from .limits import DEFAULT_LIMITS, InputLimits
-from .loading import LoadResult, Manifest, load_manifests, walk_manifest_files
+from .loading import LoadResult, Manifest, checked_directories, load_manifests, walk_manifest_files
 from .yamlsource import ReadError, read_bytes
 
 _SHARED_KIND = re.compile(rb"""["']?kind["']?\s*:\s*["']?(Listing|Seller)\b""")
@@ -115,6 +115,7 @@ class _Shared:
     problems: list[InputProblem] = field(default_factory=list)
     files: set[str] = field(default_factory=set)  # the listing and seller files (warned about once, up front)
     limits: InputLimits | None = None  # on each input file (None: the documented defaults)
+    checked: list[Path] | None = None  # the directories being checked (the run's arguments)
 
 
 def _first_pass(paths, limits=None) -> tuple[_Shared, list[InputProblem]]:
@@ -131,9 +132,9 @@ def _first_pass(paths, limits=None) -> tuple[_Shared, list[InputProblem]]:
                 early_files.append(fp)
         except (OSError, ReadError):
             continue  # the second pass reports it
-    shared = _Shared(limits=limits)
+    shared = _Shared(limits=limits, checked=checked_directories(paths))
     if early_files:
-        loaded = load_manifests(early_files, limits)
+        loaded = load_manifests(early_files, limits, shared.checked)
         shared.problems = loaded.problems
         sellers = [m for m in loaded.manifests if m.kind == "Seller"]
         shared.seller = sellers[0] if sellers else None
@@ -162,7 +163,7 @@ def check_file(checker, fp: Path, display: str, shared: _Shared, markets, horizo
     if display in shared.early:
         products, problems = shared.early[display], []
     else:
-        loaded = load_manifests([fp], shared.limits)
+        loaded = load_manifests([fp], shared.limits, shared.checked)
         if loaded.problems:
             return [], loaded.problems, [], []
         products, problems = [m for m in loaded.manifests if m.kind == "Product"], []

@@ -25,5 +25,7 @@ if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
 
 COMMON = dict(deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.register_profile("default", max_examples=50, derandomize=True, **COMMON)
-settings.register_profile("long", max_examples=25_000, derandomize=False, print_blob=True, **COMMON)
+# FUZZ_EXAMPLES sets the examples per library property of the long profile (a shorter long run on a new change)
+settings.register_profile("long", max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25000")), derandomize=False,
+                          print_blob=True, **COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -188,22 +188,45 @@ def test_an_absolute_path_that_bypasses_validation_is_outside_too(tmp_path):
     assert out.where[1] == "documents[0].file"
 
 
-def test_without_git_the_repository_is_the_manifest_directory(tmp_path):
-    """No .git above: a document inside the manifest's directory counts, one beside it does not."""
+def no_git_catalogue(tmp_path: Path) -> Path:
+    """``catalogue/`` without .git: P-1's document beside it in products/docs, Q-1's in ../shared."""
     base = tmp_path / "catalogue"
-    write(base / "packs" / "p.yaml", PACK)
+    write(tmp_path / "packs" / "p.yaml", PACK)  # beside the catalogue: checking it must not read the pack
     write(base / "products" / "p.yaml", product("docs/declaration.txt"))
     write(base / "products" / "docs" / "declaration.txt", "EU declaration of conformity\n")
     write(base / "products" / "q.yaml", product("../shared/declaration.txt").replace("P-1", "Q-1"))
     write(base / "shared" / "declaration.txt", "EU declaration of conformity\n")
     assert not any((d / ".git").exists() for d in (base, *base.resolve().parents)), "tmp_path lies inside a git repository"
+    return base
+
+
+@pytest.mark.parametrize("checked, q_status", [("products", "fail"), (".", "pass")])
+def test_without_git_the_repository_is_the_directory_being_checked(tmp_path, checked, q_status):
+    """No .git above: checking products/ keeps Q-1's ../shared file out; checking the catalogue takes it in."""
     from compliance_engine import Checker
 
-    report = Checker(rulepacks=[base / "packs"], include_builtin=False, as_of=AS_OF).check_paths([base / "products"])
+    base = no_git_catalogue(tmp_path)
+    report = Checker(rulepacks=[tmp_path / "packs"], include_builtin=False, as_of=AS_OF).check_paths([base / checked])
     by_sku = {r.sku: next(f for f in r.findings if f.rule == RULE) for r in report.results}
     assert by_sku["P-1"].status == "pass"
-    assert by_sku["Q-1"].status == "fail"
-    assert "file ../shared/declaration.txt is outside the repository of its manifest" in by_sku["Q-1"].message
+    assert by_sku["Q-1"].status == q_status
+    if q_status == "fail":
+        assert "file ../shared/declaration.txt is outside the repository of its manifest" in by_sku["Q-1"].message
+
+
+@pytest.mark.parametrize("mode", [["--format", "json"], ["--format", "json", "--jobs", "2"], ["--format", "jsonl"]],
+                         ids=["serial", "jobs", "jsonl"])
+def test_without_git_every_way_of_running_takes_the_directory_being_checked(tmp_path, mode):
+    base = no_git_catalogue(tmp_path)
+    for checked, q_status in (("products", "fail"), (".", "pass")):
+        run = subprocess.run([sys.executable, "-m", "compliance_engine", "check", checked, "--rulepacks", str(tmp_path / "packs"),
+                              "--pack", "eu.p", "--as-of", AS_OF, *mode], cwd=base, capture_output=True, text=True)
+        assert run.returncode in (0, 1), run.stderr
+        text = run.stdout
+        results = ([json.loads(x) for x in text.splitlines() if '"type":"result"' in x] if "jsonl" in mode
+                   else json.loads(text)["results"])
+        status = {r["sku"]: next(f["status"] for f in r["findings"] if f["rule"] == RULE) for r in results}
+        assert status == {"P-1": "pass", "Q-1": q_status}, (checked, mode)
 
 
 # ------------------------------------------------------------------------------------------------ paths.py
