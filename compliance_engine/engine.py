@@ -110,7 +110,7 @@ class CompiledRuleset:
     def handle(self) -> int:
         """The durable-rules ruleset, created on first use (callers hold the engine's lock)."""
         if self._handle is None:
-            self._handle = self._core.create_ruleset(self.rd.name, json.dumps(self.rd.definition, ensure_ascii=False))
+            self._handle = self._core.create_ruleset(self.rd.name, self.rd.definition_json())
         return self._handle
 
     def fact_json(self, view: UnitView) -> str:
@@ -190,7 +190,7 @@ class Engine:
         key_ids: dict = {}
         self.derive = [CompiledRuleset(layer, key_ids) for layer in compiled.derive]
         self.cycle_from = compiled.cycle_from
-        self.groups = [CompiledRuleset(g, key_ids) for g in compiled.groups if g.definition]
+        self.groups = [CompiledRuleset(g, key_ids) for g in compiled.groups if g.definition_json() != "{}"]
         self._slots = len(key_ids)
         # The slots whose text depends on one manifest only (product, listing or seller data): a product's
         # units (one per market) and every unit's seller render them once. Keyed by the manifest's data

@@ -584,10 +584,24 @@ class PhraseMatcher:
         except _NeedsBacktracking as exc:  # pragma: no cover - phrase bodies are escaped text, \w*, \s+, \d+
             raise UnsafePattern(f"a phrase list cannot use {exc}") from None
         self._inner = inner
-        # Most texts hold no phrase of a list: the bare alternation, cheap to compile without the two Unicode
-        # classes of the boundaries, rules them out; the full matchers are compiled when a text gets past it.
-        self._prefilter = _re2_compile(inner)
+        self._prefilter = _re2_compile(inner)  # a list RE2 cannot take is refused here, not at its first search
         self._first = self._next = None
+
+    @classmethod
+    def _restore(cls, bodies: list[str], inner: str) -> "PhraseMatcher":
+        """A matcher from its already translated alternation (a pickle: the compiled-pack cache, a worker), so
+        a one-file check does not parse and translate the lists again; RE2 compiles on first use."""
+        matcher = cls.__new__(cls)
+        matcher.bodies, matcher._inner = list(bodies), inner
+        matcher._prefilter = matcher._first = matcher._next = None
+        return matcher
+
+    def _rules_out(self, data: bytes) -> bool:
+        """Most texts hold no phrase of a list: the bare alternation, cheap to compile without the two Unicode
+        classes of the boundaries, rules them out; the full matchers are compiled when a text gets past it."""
+        if self._prefilter is None:
+            self._prefilter = _re2_compile(self._inner)
+        return self._prefilter.search(data) is None
 
     def _from_start(self):
         """Phrase with its boundaries, the start of the text counting as one."""
@@ -602,11 +616,11 @@ class PhraseMatcher:
         return self._next
 
     def __reduce__(self):
-        return (PhraseMatcher, (self.bodies,))
+        return (PhraseMatcher._restore, (self.bodies, self._inner))
 
     def finditer(self, text: str) -> Iterator[PhraseMatch]:
         data = _utf8(text)
-        if self._prefilter.search(data) is None:
+        if self._rules_out(data):
             return
         position = 0  # byte offset at which the next phrase may start
         chars_before, bytes_before = 0, 0  # a known pair of offsets, to turn byte offsets into characters
@@ -675,9 +689,14 @@ def _schema_validator_class():
 
 
 def schema_validator(schema: dict):
-    """A Draft 2020-12 validator for a pack's JSON Schema whose ``pattern`` keyword runs on the safe engine.
+    """A Draft 2020-12 validator for a pack's JSON Schema whose ``pattern`` keyword runs on the safe engine:
+    :mod:`compliance_engine.schema_subset` for the keywords packs use (no jsonschema import), else jsonschema.
     ``patternProperties`` is refused when the pack loads (:func:`schema_problems`): jsonschema would give its
     patterns to ``re`` from several places."""
+    from . import schema_subset
+
+    if schema_subset.supports(schema):
+        return schema_subset.SubsetValidator(schema, lambda pattern, text: compile(pattern).search(text))
     return _schema_validator_class()(schema)
 
 

@@ -34,7 +34,7 @@ from .loader import PackSet, builtin_packs_dir, load_packs, pack_files
 FORMAT = 1
 _HERE = Path(__file__).resolve().parent
 _CODE = ("cache.py", "compiler.py", "conditions.py", "loader.py", "model.py", "schema.py", "../safe_regex.py",
-         "../yamlsource.py")
+         "../yamlsource.py", "../requirements.py")
 
 
 def cache_dir() -> Path | None:
@@ -82,6 +82,9 @@ def load_compiled(directories: Iterable[str | os.PathLike] | None = None, *, inc
     compiled = compile_packs(packset, prefix=prefix)
     packset.vocabulary_keys()  # computed once, stored with the entry
     if entry is not None:
+        from ..requirements import compile_phrase_lists
+
+        compile_phrase_lists(packset)  # stored translated with the entry (see safe_regex.PhraseMatcher._restore)
         _write(entry, key, packset, compiled)
     return packset, compiled
 

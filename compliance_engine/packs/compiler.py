@@ -21,6 +21,7 @@ How the durable-rules hazards (``docs/engine.md``) are avoided here:
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,6 +84,30 @@ class RulesetDefinition:
     buckets: list[str]
     markets: frozenset[str] | None  # None: every market
     renamed: list[tuple[str, str]] = field(default_factory=list)
+
+    def definition_json(self) -> str:
+        """The definition as the JSON text durable-rules takes (made once)."""
+        text = self.__dict__.get("_json")
+        if text is None:
+            text = self.__dict__["_json"] = json.dumps(self.definition, ensure_ascii=False)
+        return text
+
+    def __getstate__(self) -> dict:
+        """Pickled (the compiled-pack cache, workers) with the definition as its JSON text: a one-file check
+        hands the text to durable-rules without building and dumping the nested dicts again."""
+        state = dict(self.__dict__)
+        state["_json"] = self.definition_json()
+        del state["definition"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+    def __getattr__(self, name: str):  # only for attributes not set: the definition of an unpickled ruleset
+        if name == "definition" and "_json" in self.__dict__:
+            value = self.__dict__["definition"] = json.loads(self.__dict__["_json"])
+            return value
+        raise AttributeError(name)
 
 
 class _Builder:

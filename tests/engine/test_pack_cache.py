@@ -88,3 +88,23 @@ def test_processes_starting_together_share_the_cache_safely(tmp_path):
     assert len({out for out, _ in outputs}) == 1 and all(err == "" for _, err in outputs)
     assert [p.name for p in cache.iterdir()] == [next(cache.glob("packs-*.pickle")).name]  # no temporary files left
     shutil.rmtree(cache)
+
+
+def test_a_warm_entry_holds_what_a_one_file_check_would_otherwise_rebuild(tmp_path, monkeypatch):
+    """The pre-commit path reads the entry instead of translating the packs' phrase lists for RE2 and dumping
+    each ruleset to JSON again; what it reads must be what a fresh load builds."""
+    monkeypatch.setenv("COMPLIANCE_ENGINE_CACHE_DIR", str(tmp_path / "cache"))
+    fresh_set, fresh = load_compiled()  # cold: loads, compiles and writes the entry
+    warm_set, warm = load_compiled()
+    lists = {(p.id, t.name): t.__dict__.get("_compiled_lists", {}) for p in warm_set.packs for t in p.tables.values()}
+    translated = {key: sorted(found) for key, found in lists.items() if found}
+    assert len(translated) >= 3, translated  # the claim-wording tables of the EU, US and SEA packs
+    for (pack_id, table), names in translated.items():
+        fresh_table = next(t for p in fresh_set.packs if p.id == pack_id for t in p.tables.values() if t.name == table)
+        for name in names:
+            restored, built = lists[(pack_id, table)][name], fresh_table.__dict__["_compiled_lists"][name]
+            assert restored.bodies == built.bodies and restored._inner == built._inner
+    for restored, built in zip([*warm.derive, *warm.groups], [*fresh.derive, *fresh.groups]):
+        assert "definition" not in restored.__dict__  # only its JSON text was read
+        assert restored.definition_json() == built.definition_json()
+        assert restored.definition == built.definition  # parsed back on demand (pack tools, tests)
