@@ -194,16 +194,15 @@ class SubsetValidator:
         elif key == "not":
             if self.is_valid(instance, value):
                 return f"{instance!r} should not be valid under {value!r}"
-        elif key in ("minItems", "maxItems"):
-            if isinstance(instance, list):
-                if key == "minItems" and len(instance) < value:
+        elif key in _LENGTHS:
+            kind, least = _LENGTHS[key]
+            if isinstance(instance, kind):
+                if least and len(instance) < value:
                     return f"{instance!r} {'should be non-empty' if value == 1 else 'is too short'}"
-                if key == "maxItems" and len(instance) > value:
-                    return f"{instance!r} {'is expected to be empty' if value == 0 else 'is too long'}"
-        elif key in ("minLength", "maxLength"):
-            if isinstance(instance, str):
-                if key == "minLength" and len(instance) < value:
-                    return f"{instance!r} {'should be non-empty' if value == 1 else 'is too short'}"
-                if key == "maxLength" and len(instance) > value:
+                if not least and len(instance) > value:
                     return f"{instance!r} {'is expected to be empty' if value == 0 else 'is too long'}"
         return None
+
+
+#: length keywords: (the type they bound, whether they are a lower bound)
+_LENGTHS = {"minItems": (list, True), "maxItems": (list, False), "minLength": (str, True), "maxLength": (str, False)}
