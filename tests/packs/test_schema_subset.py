@@ -171,10 +171,10 @@ def test_a_one_file_check_with_a_schema_rule_does_not_import_jsonschema(tmp_path
     (us.customs.origin-marking) is checked without importing jsonschema, and the requirement still reports."""
     product = ROOT / "products" / "organic-cotton-tshirt.yaml"
     env = {**os.environ, "COMPLIANCE_ENGINE_CACHE_DIR": str(tmp_path / "cache")}
-    script = ("import sys\nfrom compliance_engine.cli import main\n"
+    script = ("import sys\nfrom compliance_engine.cli import run\n"
               "sys.argv = ['compliance-engine', 'check', sys.argv[1], '--market', 'US', '--format', 'json',"
               " '--fail-on', 'never']\n"
-              "try:\n    main()\nexcept SystemExit:\n    pass\n"
+              "try:\n    run()\nexcept SystemExit:\n    pass\n"
               "print('jsonschema imported' if 'jsonschema' in sys.modules else 'jsonschema not imported',"
               " file=sys.stderr)\n")
     runs = [subprocess.run([sys.executable, "-c", script, str(product)], capture_output=True, text=True, env=env,
