@@ -166,9 +166,10 @@ def _exit(code) -> None:
     nothing is registered to run at exit (no atexit handler: --jobs registers one, so does coverage), no other
     thread runs and both streams flush, the process ends at once. Reports written to files are already
     closed and renamed into place by then. Otherwise, and for a non-numeric status, the usual ``sys.exit``."""
+    import atexit
     import threading
 
-    ncallbacks = getattr(__import__("atexit"), "_ncallbacks", None)
+    ncallbacks = getattr(atexit, "_ncallbacks", None)  # CPython's count of registered handlers
     if (isinstance(code, int) or code is None) and ncallbacks is not None and ncallbacks() == 0 \
             and threading.active_count() == 1:
         try:

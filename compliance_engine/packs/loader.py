@@ -409,8 +409,13 @@ def _requirement(spec: dict, where: str, index: int, tables: dict[str, DataTable
 
 def _load_table(path: Path, name: str) -> tuple[DataTable | None, list[InputProblem]]:
     display = _display(path)
+    real = Path(os.path.realpath(path))
+    pack_dir = Path(os.path.realpath(path.parent.parent))  # the pack file's directory (tables are data/<name>.yaml)
+    if not real.is_relative_to(pack_dir):  # a pack is untrusted: a symbolic link must not make it read other files
+        return None, [InputProblem(display, 1, f"data table {path.parent.name}/{path.name} is a symbolic link "
+                                               "that leads outside the pack's directory; it is not read")]
     try:
-        docs = parse_documents(read_text(path, display), display)
+        docs = parse_documents(read_text(real, display), display)
     except ReadError as exc:
         return None, [exc.problem]
     except OSError as exc:

@@ -488,6 +488,30 @@ def test_a_blank_phrase_is_a_pack_error(tmp_path):
     assert f"rule {RULE}:" in str(info.value) and "holds a blank phrase" in str(info.value)
 
 
+def test_a_data_table_linked_from_outside_the_pack_is_not_read(tmp_path):
+    """A third-party pack cannot read the user's other files through a symbolic link in its data/ directory:
+    the table is refused, with its file, before anything is read (a secret never reaches a message)."""
+    secret = tmp_path / "elsewhere" / "claims.yaml"
+    write(secret, "table: claims\ntitle: SECRET-TITLE\nsource: https://example.org\nas_of: 2026-01-01\n"
+                  "entries:\n  words: [natural]\n")
+    d = tmp_path / "packs"
+    (d / "data").mkdir(parents=True)
+    (d / "data" / "claims.yaml").symlink_to(secret)
+    text = pack_with("[{phrases_absent: {table: claims, in: [product.name]}}]", extra="data: {claims: data/claims.yaml}\n")
+    write(d / "pack.yaml", text)
+    with pytest.raises(PackError) as info:
+        load_packs([d], include_builtin=False)
+    message = str(info.value)
+    assert "packs/data/claims.yaml:1:" in message and "leads outside the pack's directory" in message
+    assert "SECRET" not in message
+    result = run_cli("packs", "validate", d)
+    assert result.exit_code == 2 and "leads outside the pack's directory" in result.output
+    (d / "data" / "claims.yaml").unlink()  # a link that stays inside the pack is followed as before
+    write(d / "data" / "all-claims.yaml", secret.read_text(encoding="utf-8"))
+    (d / "data" / "claims.yaml").symlink_to(d / "data" / "all-claims.yaml")
+    assert load_packs([d], include_builtin=False).packs[0].tables["claims"].title == "SECRET-TITLE"
+
+
 # --------------------------------------------------------------------------- 2. nothing in a pack is evaluated
 
 
