@@ -164,14 +164,16 @@ def _exit(code) -> None:
     """Exit with ``code``. Freeing every object of a run one by one (the compiled packs, the pydantic models)
     takes the interpreter ~35 ms, a seventh of a one-file check, and shows nothing to anyone; so when
     nothing is registered to run at exit (no atexit handler: --jobs registers one, so does coverage), no other
-    thread runs and both streams flush, the process ends at once. Reports written to files are already
-    closed and renamed into place by then. Otherwise, and for a non-numeric status, the usual ``sys.exit``."""
+    thread runs, no tracer or profiler is attached (a debugger, cProfile: they report after the script returns)
+    and both streams flush, the process ends at once. Reports written to files are already closed and renamed
+    into place by then. Otherwise, and for a non-numeric status, the usual ``sys.exit``. ``python -m
+    compliance_engine`` (the form tools that run a module, like memray, wrap) always exits the usual way."""
     import atexit
     import threading
 
     ncallbacks = getattr(atexit, "_ncallbacks", None)  # CPython's count of registered handlers
     if (isinstance(code, int) or code is None) and ncallbacks is not None and ncallbacks() == 0 \
-            and threading.active_count() == 1:
+            and threading.active_count() == 1 and sys.gettrace() is None and sys.getprofile() is None:
         try:
             sys.stdout.flush()
             sys.stderr.flush()

@@ -10,9 +10,17 @@ import os
 import subprocess
 import sys
 
+from pathlib import Path
+
 from tests.conftest import ROOT
 
-CLI = [sys.executable, "-m", "compliance_engine"]
+#: the console script pip installed next to this interpreter (``python -m compliance_engine`` exits the usual way)
+SCRIPT = Path(sys.executable).parent / "compliance-engine"
+CLI = [str(SCRIPT)]
+
+
+def test_the_console_script_is_installed():
+    assert SCRIPT.is_file(), "install the project (pip install -e .) so its console script exists"
 
 
 def _run(*args, **kwargs):
@@ -65,3 +73,22 @@ def test_an_atexit_handler_still_runs(tmp_path):
               "main()\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert done.returncode == 0 and marker.read_text() == "yes"
+
+
+def test_a_profiler_still_gets_its_report(tmp_path):
+    """cProfile (like a debugger or coverage's tracer) writes its report after the script returns: with one
+    attached, the console script exits the usual way."""
+    out = tmp_path / "check.prof"
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), str(SCRIPT), "check", "products/", "-q",
+                           "--fail-on", "never"], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0 and out.stat().st_size > 10_000
+
+
+def test_python_dash_m_exits_the_usual_way(tmp_path):
+    """Tools that run a module in-process (memray run -m, runpy wrappers) report after it returns."""
+    script = ("import runpy, sys\n"
+              "sys.argv = ['compliance_engine', 'check', 'products/', '-q', '--fail-on', 'never']\n"
+              "try:\n    runpy.run_module('compliance_engine', run_name='__main__')\n"
+              "except SystemExit as exc:\n    print('returned', exc.code)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.stdout.splitlines()[-1] == "returned 0"
