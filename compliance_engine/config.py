@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .errors import InputError, InputProblem
+from .limits import DEFAULT_LIMITS, config_values, parse_size
 
 YAML_NAMES = (".compliance-engine.yaml", ".compliance-engine.yml")
 PYPROJECT = "pyproject.toml"
@@ -32,7 +33,7 @@ TABLE = ("tool", "compliance-engine")
 TABLE_NAME = "[tool.compliance-engine]"
 ENV_VAR = "COMPLIANCE_ENGINE_CONFIG"
 #: The keys, in the order --show-config lists them.
-KEYS = ("paths", "packs", "markets", "fail-on", "rulepacks", "waivers", "formats", "horizon")
+KEYS = ("paths", "packs", "markets", "fail-on", "rulepacks", "waivers", "formats", "horizon", "limits")
 FAIL_ON = ("error", "warning", "info", "never")
 FORMAT_NAMES = ("text", "json", "jsonl", "sarif", "junit", "github", "markdown", "csv")
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -47,6 +48,7 @@ DEFAULTS: dict[str, Any] = {
     "waivers": None,
     "formats": [{"format": "text", "output": None}],
     "horizon": None,
+    "limits": config_values(DEFAULT_LIMITS),
 }
 
 ORIGIN_COMMAND_LINE = "command line"
@@ -64,7 +66,7 @@ def config_model() -> type:
     """The pydantic model of a configuration table (keys spelled as in the files: ``fail-on``)."""
     from typing import Annotated, Literal, Union
 
-    from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+    from pydantic import BaseModel, ConfigDict, Discriminator, Field, PlainValidator, Tag
 
     from .models.base import MarketCode
 
@@ -88,6 +90,32 @@ def config_model() -> type:
         Discriminator(_format_kind),
     ]
 
+    def _size(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise ValueError(f"expected a size: a number of bytes, or a text like 50MB (got {_shown(value)})")
+        if isinstance(value, int):
+            if value < 1:
+                raise ValueError(f"must be 1 or more (got {value})")
+            return value
+        return parse_size(value)
+
+    Count = Annotated[int, Field(ge=1)]
+
+    class InputFileLimits(BaseModel):
+        """Limits on one input file (the --max-* flags)."""
+
+        model_config = ConfigDict(extra="forbid", strict=True)
+
+        max_file_size: Annotated[Union[int, str], PlainValidator(_size, json_schema_input_type=Union[Count, str])] = Field(
+            default=None, alias="max-file-size", description="Largest file: bytes, or a size like 20MiB, 50MB, 512K.")
+        max_depth: Count = Field(default=None, alias="max-depth", description="Deepest nesting of lists and mappings.")
+        max_nodes: Count = Field(default=None, alias="max-nodes", description="Most YAML nodes in a file, aliases expanded.")
+        max_aliases: Annotated[int, Field(ge=0)] = Field(default=None, alias="max-aliases",
+                                                         description="Most aliases expanded in a document; 0 forbids them.")
+        max_documents: Count = Field(default=None, alias="max-documents", description="Most documents in a file.")
+        max_value_length: Count = Field(default=None, alias="max-value-length",
+                                        description="Most characters in a single value.")
+
     class ComplianceEngineConfig(BaseModel):
         """Configuration of compliance-engine: [tool.compliance-engine] in pyproject.toml or .compliance-engine.yaml."""
 
@@ -110,6 +138,8 @@ def config_model() -> type:
             "Report formats: a name prints to standard output (at most one), {format, output} writes a file."))
         horizon: int = Field(default=None, ge=0, description=(
             "Also report rules that take effect within this many days."))
+        limits: InputFileLimits = Field(default=None, description=(
+            "How much one input file may hold (docs/input-limits.md); a limit not given keeps its default."))
 
     return ComplianceEngineConfig
 
@@ -120,9 +150,10 @@ def config_json_schema() -> dict[str, Any]:
 
     body = config_model().model_json_schema(mode="validation", by_alias=True)
     body.pop("title", None)
-    for prop in body.get("properties", {}).values():
-        if prop.get("default", ...) is None:  # "no value" is not a value a file may write
-            prop.pop("default")
+    for props in [body.get("properties", {}), *(d.get("properties", {}) for d in body.get("$defs", {}).values())]:
+        for prop in props.values():
+            if prop.get("default", ...) is None:  # "no value" is not a value a file may write
+                prop.pop("default")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": schema_url("config"),
@@ -460,6 +491,8 @@ def _resolve(values: dict[str, Any], file: Path, line_of, display: str) -> tuple
                 else:
                     written[target] = i
                 out[key].append({"format": name, "output": shown})
+        elif key == "limits":
+            out[key] = {k: (parse_size(v) if isinstance(v, str) else v) for k, v in value.items()}
         else:
             out[key] = list(value) if isinstance(value, list) else value
     return out, problems
@@ -535,7 +568,7 @@ def _message(err: dict) -> tuple[str, str]:
         parent = _loc_path(loc[:-1])
         if key in ("as-of", "as_of") and not in_format:
             return path, f"unknown key '{key}': a configuration must not fix the date; give --as-of on the command line"
-        choices = ("format", "output") if in_format else KEYS
+        choices = ("format", "output") if in_format else tuple(DEFAULTS["limits"]) if loc[0] == "limits" else KEYS
         where = f" in {parent}" if parent else ""
         return path, f"unknown key '{key}'{where}{_hint(key, choices)}; keys: {', '.join(choices)}"
     if path.startswith("formats[") and len(loc) == 2 and not isinstance(inp, str):
@@ -550,9 +583,11 @@ def _message(err: dict) -> tuple[str, str]:
     if etype == "string_type":
         return path, f"{path}: expected a string{got}"
     if etype in ("int_type", "int_parsing", "int_from_float"):
-        return path, f"{path}: expected a whole number of days{got}"
+        return path, f"{path}: expected a whole number{' of days' if loc[0] == 'horizon' else ''}{got}"
     if etype == "greater_than_equal":
-        return path, f"{path}: must be 0 or more{got}"
+        return path, f"{path}: must be {(err.get('ctx') or {}).get('ge', 0)} or more{got}"
+    if etype == "model_type" and loc == ("limits",):
+        return path, f"limits: expected a mapping of limits ({', '.join(DEFAULTS['limits'])}){got}"
     if etype == "string_too_short":
         return path, f"{path}: must not be empty"
     if etype == "too_short":
@@ -593,7 +628,9 @@ def resolve_settings(config: Config | None, cli: Mapping[str, Any], start: Path 
     values: dict[str, Any] = {}
     origins: dict[str, str] = {}
     for key in KEYS:
-        if key in given and _given(given[key]):
+        if key == "limits":  # merged limit by limit: the command line's over the file's over the defaults
+            values[key], origins[key] = _merge_limits(config, given.get(key))
+        elif key in given and _given(given[key]):
             values[key] = _normalise(key, given[key])
             origins[key] = ORIGIN_COMMAND_LINE
         elif config is not None and key in config.values:
@@ -604,6 +641,20 @@ def resolve_settings(config: Config | None, cli: Mapping[str, Any], start: Path 
             origins[key] = ORIGIN_DEFAULT
     searched = search_bounds(start) if config is None else None
     return Settings(values, origins, config, searched)
+
+
+def _merge_limits(config: Config | None, cli: Mapping[str, Any] | None) -> tuple[dict[str, int], str]:
+    merged = _copy(DEFAULTS["limits"])
+    origins = []
+    if cli:
+        given = {k: v for k, v in cli.items() if v is not None}
+        if given:
+            merged.update(given)
+            origins.append(ORIGIN_COMMAND_LINE)
+    if config is not None and "limits" in config.values:
+        merged.update({k: v for k, v in config.values["limits"].items() if not (cli and cli.get(k) is not None)})
+        origins.append(config.origin("limits"))
+    return merged, ", ".join(origins) or ORIGIN_DEFAULT
 
 
 def _normalise(key: str, value: Any) -> Any:
@@ -634,7 +685,7 @@ def show_config(settings: Settings) -> str:
         head = f"no configuration file found (searched from {start} up to {stop})"
     rows = [(key, json.dumps(settings.values[key], ensure_ascii=False), settings.origins[key]) for key in KEYS]
     key_width = max(len(k) for k, _, _ in rows)
-    value_width = min(max(len(v) for _, v, _ in rows), 48)
+    value_width = min(max(len(v) for k, v, _ in rows if k != "limits"), 48)  # limits: always long, never aligned
     lines = [head]
     for key, value, origin in rows:
         lines.append(f"  {key:<{key_width}}  {value:<{value_width}}  {origin}")

@@ -46,6 +46,20 @@ class InputLimits:
 
 DEFAULT_LIMITS = InputLimits()
 
+#: the limits as configuration keys (``limits:`` in a configuration file; the --flags spell them the same way)
+CONFIG_KEYS = {"max-file-size": "max_file_bytes", "max-depth": "max_depth", "max-nodes": "max_nodes",
+               "max-aliases": "max_aliases", "max-documents": "max_documents", "max-value-length": "max_value_chars"}
+
+
+def limits_from(values: dict[str, int]) -> InputLimits:
+    """InputLimits from configuration-key spelling (``{"max-depth": 32}``); keys not given keep their default."""
+    return InputLimits(**{CONFIG_KEYS[k]: v for k, v in values.items()})
+
+
+def config_values(limits: InputLimits) -> dict[str, int]:
+    """Every limit in configuration-key spelling, in the documented order."""
+    return {key: getattr(limits, field) for key, field in CONFIG_KEYS.items()}
+
 # the flag (and configuration key) of each limit: messages name it, so a user knows what to raise
 LIMIT_NAMES = {
     "max_file_bytes": "max-file-size",

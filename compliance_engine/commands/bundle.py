@@ -33,12 +33,13 @@ def bundle(sku, paths, market, marketplace, output, as_of, packs, rulepacks, wai
     --waivers default to the configuration's values."""
     from ..bundle import UnitNotFound, build_bundle, select_unit
     from ..errors import InputError
-    from .settings import settings_for_check
+    from .settings import input_limits, settings_for_check
 
     if output == "-":
         raise click.UsageError("--output must be a file: a zip is not written to standard output")
     settings = settings_for_check(config_file, {"paths": paths, "packs": packs, "rulepacks": rulepacks,
-                                                "waivers": waivers_file})
+                                                "waivers": waivers_file, "limits": limits})
+    limits = input_limits(settings)
     checker, loaded, report = run_check(list(settings.value("paths")) or ["."], packs=settings.value("packs"),
                                         rulepacks=settings.value("rulepacks"), as_of=as_of, markets=[market],
                                         waivers=settings.value("waivers"), use_waivers=not no_waivers, limits=limits)

@@ -98,11 +98,11 @@ def plan_outputs(formats: list, outputs: list[str | None]) -> list[tuple[str, st
 def check(paths, markets, packs, rulepacks, as_of, formats, outputs, fail_on, waivers_file, no_waivers, horizon,
           jobs, verbose, quiet, color, config_file, show_config, limits):
     """Check the manifests in PATHS (files or directories; default: `paths` from the configuration)."""
-    from .settings import settings_for_check
+    from .settings import input_limits, settings_for_check
 
     settings = settings_for_check(config_file, {
         "paths": paths, "packs": packs, "markets": markets, "fail-on": fail_on, "rulepacks": rulepacks,
-        "waivers": waivers_file, "formats": _cli_formats(formats, outputs), "horizon": horizon})
+        "waivers": waivers_file, "formats": _cli_formats(formats, outputs), "horizon": horizon, "limits": limits})
     if show_config:
         from ..config import show_config as render_config
 
@@ -111,6 +111,7 @@ def check(paths, markets, packs, rulepacks, as_of, formats, outputs, fail_on, wa
     paths = list(settings.value("paths"))
     if not paths:
         raise click.UsageError("no PATHS given and no `paths` in the configuration (see --show-config)")
+    limits = input_limits(settings)
     plan = [(f["format"], f.get("output")) for f in settings.value("formats")]
     from ..pipeline import resolve_jobs
 

@@ -189,17 +189,14 @@ LIMIT_FLAGS = (
 
 
 def limit_options(command):
-    """Add the --max-* flags to a command; it receives them as ``limits``: an InputLimits, or None when no flag
-    was given (the documented defaults)."""
+    """Add the --max-* flags to a command; it receives the flags given as ``limits``, a mapping in configuration
+    spelling (``{"max-depth": 32}``) for settings_for_check to merge over the configuration's ``limits``."""
     import functools
 
     @functools.wraps(command)
     def with_limits(*args, **kwargs):
-        given = {field: kwargs.pop(field) for _, field, _, _ in LIMIT_FLAGS}
-        given = {k: v for k, v in given.items() if v is not None}
-        from ..limits import InputLimits
-
-        kwargs["limits"] = InputLimits(**given) if given else None
+        given = {flag[2:]: kwargs.pop(field) for flag, field, _, _ in LIMIT_FLAGS}
+        kwargs["limits"] = {k: v for k, v in given.items() if v is not None}  # merged over the configuration's
         return command(*args, **kwargs)
 
     for flag, field, kind, text in reversed(LIMIT_FLAGS):

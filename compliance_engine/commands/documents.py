@@ -35,10 +35,11 @@ def documents(paths, markets, packs, rulepacks, as_of, within_days, fmt, output,
 
     PATHS, --market, --pack, --rulepacks and --waivers default to the configuration's values."""
     from ..documents import build_checklist, render
-    from .settings import settings_for_check
+    from .settings import input_limits, settings_for_check
 
     settings = settings_for_check(config_file, {"paths": paths, "packs": packs, "markets": markets,
-                                                "rulepacks": rulepacks, "waivers": waivers_file})
+                                                "rulepacks": rulepacks, "waivers": waivers_file, "limits": limits})
+    limits = input_limits(settings)
     paths, markets = list(settings.value("paths")), list(settings.value("markets"))
     if not paths:
         raise click.UsageError("no PATHS given and no `paths` in the configuration (see check --show-config)")

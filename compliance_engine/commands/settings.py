@@ -17,3 +17,10 @@ def settings_for_check(config_file: str | None, cli: dict):
         return resolve_settings(config, cli)
     except InputError as exc:
         fail_input(exc.problems)
+
+
+def input_limits(settings):
+    """The InputLimits in effect: the --max-* flags over the configuration's ``limits`` over the defaults."""
+    from ..limits import limits_from
+
+    return limits_from(settings.value("limits"))

@@ -35,7 +35,7 @@ def toml_config(repo, text: str):
 def test_unknown_key_in_yaml_with_a_hint(repo):
     path = yaml_config(repo, "packs: [eu.gpsr]\nfail_on: warning\n")
     assert only_problem(path) == (".compliance-engine.yaml:2: unknown key 'fail_on' (did you mean 'fail-on'?); "
-                                  "keys: paths, packs, markets, fail-on, rulepacks, waivers, formats, horizon")
+                                  "keys: paths, packs, markets, fail-on, rulepacks, waivers, formats, horizon, limits")
 
 
 def test_unknown_key_in_pyproject_with_a_hint(repo):

@@ -180,6 +180,8 @@ def test_show_config_names_the_file_and_every_value_with_its_origin(project):
         '  formats    [{"format": "text", "output": null}, {"format": "json", "output": "reports/compliance.json"}]'
         "  pyproject.toml:11\n"
         "  horizon    90                                                pyproject.toml:15\n"
+        '  limits     {"max-file-size": 20971520, "max-depth": 64, "max-nodes": 250000, "max-aliases": 1000, '
+        '"max-documents": 10000, "max-value-length": 100000}  default\n'
     )
     assert show_config(settings) == show_config(resolve_settings(discover_config(), {"markets": ("DE",)}))
 
