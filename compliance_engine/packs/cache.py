@@ -14,7 +14,7 @@ compiled without problems is cached, so errors always come from a fresh load, wi
 The cache lives in ``$COMPLIANCE_ENGINE_CACHE_DIR``, else ``$XDG_CACHE_HOME/compliance-engine``, else
 ``~/.cache/compliance-engine`` (created with mode 0700); ``COMPLIANCE_ENGINE_CACHE=off`` turns it off. It holds
 only what this tool wrote there (a pickle of the pack set and the compiled rulesets); it is not shared between
-users.
+users. An entry no run has used for PRUNE_AFTER_DAYS days is removed when another entry is written.
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ from .compiler import CompiledPacks, compile_packs
 from .loader import PackSet, builtin_packs_dir, load_packs, pack_files
 
 FORMAT = 1
+#: an entry no run has read for this many days is removed when a new entry is written (entries of other pack
+#: sets, code or tool versions would otherwise pile up, ~2 MB each)
+PRUNE_AFTER_DAYS = 30
 _HERE = Path(__file__).resolve().parent
 _CODE = ("cache.py", "compiler.py", "conditions.py", "loader.py", "model.py", "schema.py", "../safe_regex.py",
          "../yamlsource.py", "../requirements.py")
@@ -99,6 +102,7 @@ def _read(entry: Path, key: str) -> tuple[PackSet, CompiledPacks] | None:
         for path, digest in tables:
             if _sha(Path(path)) != digest:
                 return None
+        _mark_used(entry)
         return packset, compiled
     except Exception:  # missing, truncated, from another version, a table gone: rebuild
         return None
@@ -116,5 +120,34 @@ def _write(entry: Path, key: str, packset: PackSet, compiled: CompiledPacks) -> 
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        prune(entry.parent, keep=entry)
     except OSError:  # a read-only or full disk only costs speed
         pass
+
+
+def _mark_used(entry: Path) -> None:
+    """Set the entry's modification time to now: its last use, for :func:`prune` (at most once an hour)."""
+    try:
+        import time
+
+        if time.time() - entry.stat().st_mtime > 3600:
+            os.utime(entry)
+    except OSError:
+        pass
+
+
+def prune(directory: Path, keep: Path | None = None, days: float = PRUNE_AFTER_DAYS) -> list[Path]:
+    """Remove the entries (``packs-*.pickle``) of ``directory`` that no run has used for ``days``; returns them.
+    Only this tool's entry names are touched; a file that vanishes meanwhile (another process) is skipped."""
+    import time
+
+    removed = []
+    cutoff = time.time() - days * 86400
+    for old in directory.glob("packs-*.pickle"):
+        try:
+            if old != keep and old.stat().st_mtime < cutoff:
+                old.unlink()
+                removed.append(old)
+        except OSError:
+            continue
+    return removed

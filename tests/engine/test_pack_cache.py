@@ -108,3 +108,27 @@ def test_a_warm_entry_holds_what_a_one_file_check_would_otherwise_rebuild(tmp_pa
         assert "definition" not in restored.__dict__  # only its JSON text was read
         assert restored.definition_json() == built.definition_json()
         assert restored.definition == built.definition  # parsed back on demand (pack tools, tests)
+
+
+def test_entries_no_run_used_for_30_days_are_removed_when_a_new_entry_is_written(tmp_path, monkeypatch):
+    import time
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("COMPLIANCE_ENGINE_CACHE_DIR", str(cache))
+    packs = _pack_dir(tmp_path, "test-report")
+    load_compiled([packs], include_builtin=False)
+    (current,) = cache.glob("packs-*.pickle")
+    month_ago = time.time() - 31 * 86400
+    stale, recent, other = cache / "packs-0stale.pickle", cache / "packs-0recent.pickle", cache / "notes.txt"
+    for f in (stale, recent, other):
+        f.write_bytes(b"x")
+    for f in (stale, other, current):
+        os.utime(f, (month_ago, month_ago))
+    os.utime(recent, (time.time() - 29 * 86400,) * 2)
+    load_compiled([packs], include_builtin=False)  # a read marks the entry used
+    assert current.stat().st_mtime > time.time() - 60
+    assert stale.exists()  # reading prunes nothing
+    _pack_dir(tmp_path, "eu-declaration-of-conformity")  # a new pack set: a new entry is written
+    load_compiled([packs], include_builtin=False)
+    assert not stale.exists() and recent.exists() and other.exists() and current.exists()
+    assert len(list(cache.glob("packs-*.pickle"))) == 3  # the new entry, the one just used, the recent one
