@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .errors import InputError, InputProblem
-from .limits import DEFAULT_LIMITS, config_values, parse_size
+from .limits import DEFAULT_LIMITS, config_values, least, parse_size
 
 YAML_NAMES = (".compliance-engine.yaml", ".compliance-engine.yml")
 PYPROJECT = "pyproject.toml"
@@ -110,7 +110,7 @@ def config_model() -> type:
             default=None, alias="max-file-size", description="Largest file: bytes, or a size like 20MiB, 50MB, 512K.")
         max_depth: Count = Field(default=None, alias="max-depth", description="Deepest nesting of lists and mappings.")
         max_nodes: Count = Field(default=None, alias="max-nodes", description="Most YAML nodes in a file, aliases expanded.")
-        max_aliases: Annotated[int, Field(ge=0)] = Field(default=None, alias="max-aliases",
+        max_aliases: Annotated[int, Field(ge=least("max_aliases"))] = Field(default=None, alias="max-aliases",
                                                          description="Most aliases expanded in a document; 0 forbids them.")
         max_documents: Count = Field(default=None, alias="max-documents", description="Most documents in a file.")
         max_value_length: Count = Field(default=None, alias="max-value-length",

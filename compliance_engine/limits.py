@@ -37,28 +37,18 @@ class InputLimits:
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
-            least = 0 if f.name == "max_aliases" else 1
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ValueError(f"{f.name} must be a whole number, not {value!r}")
-            if value < least:
-                raise ValueError(f"{f.name} must be at least {least}, not {value}")
+            if value < least(f.name):
+                raise ValueError(f"{f.name} must be at least {least(f.name)}, not {value}")
+
+
+def least(field: str) -> int:
+    """The smallest value a limit takes: 0 aliases forbids them; every other limit is at least 1."""
+    return 0 if field == "max_aliases" else 1
 
 
 DEFAULT_LIMITS = InputLimits()
-
-#: the limits as configuration keys (``limits:`` in a configuration file; the --flags spell them the same way)
-CONFIG_KEYS = {"max-file-size": "max_file_bytes", "max-depth": "max_depth", "max-nodes": "max_nodes",
-               "max-aliases": "max_aliases", "max-documents": "max_documents", "max-value-length": "max_value_chars"}
-
-
-def limits_from(values: dict[str, int]) -> InputLimits:
-    """InputLimits from configuration-key spelling (``{"max-depth": 32}``); keys not given keep their default."""
-    return InputLimits(**{CONFIG_KEYS[k]: v for k, v in values.items()})
-
-
-def config_values(limits: InputLimits) -> dict[str, int]:
-    """Every limit in configuration-key spelling, in the documented order."""
-    return {key: getattr(limits, field) for key, field in CONFIG_KEYS.items()}
 
 # the flag (and configuration key) of each limit: messages name it, so a user knows what to raise
 LIMIT_NAMES = {
@@ -69,6 +59,18 @@ LIMIT_NAMES = {
     "max_documents": "max-documents",
     "max_value_chars": "max-value-length",
 }
+
+
+def limits_from(values: dict[str, int]) -> InputLimits:
+    """InputLimits from configuration-key spelling (``{"max-depth": 32}``); keys not given keep their default."""
+    fields_by_name = {name: field for field, name in LIMIT_NAMES.items()}
+    return InputLimits(**{fields_by_name[k]: v for k, v in values.items()})
+
+
+def config_values(limits: InputLimits) -> dict[str, int]:
+    """Every limit in configuration-key spelling, in the documented order."""
+    return {name: getattr(limits, field) for field, name in LIMIT_NAMES.items()}
+
 
 _UNITS = {"": 1, "b": 1, "k": KIB, "kib": KIB, "m": MIB, "mib": MIB, "g": 1024 * MIB, "gib": 1024 * MIB,
           "kb": 1000, "mb": 1000 ** 2, "gb": 1000 ** 3}

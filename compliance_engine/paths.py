@@ -40,17 +40,15 @@ def _git_root_above(directory: Path) -> Path | None:
 
 def manifest_repository(directory: Path | str, checked: Path | str | None = None) -> Path:
     """The repository of a manifest in ``directory``: the nearest directory at or above it holding ``.git``; when
-    there is none, ``checked`` (the directory being checked) if ``directory`` lies inside it, else ``directory``
-    itself. Resolved (symlinks followed). Directories are resolved and searched once per process: a check names
+    there is none, ``checked`` (the directory being checked, see loading.checked_directories) if ``directory`` lies
+    inside it, else ``directory`` itself. Resolved (symlinks followed). Directories are resolved and searched once per process: a check names
     the same few directories for every document of every unit."""
     here = _real_directory(os.fspath(directory))
     found = _git_root_above(here)
     if found is not None:
         return found
     if checked is not None:
-        top = Path(os.path.realpath(checked))
-        if top.is_file():
-            top = top.parent
+        top = _real_directory(os.fspath(checked))
         if _lexically_within(here, top):
             return top
     return here

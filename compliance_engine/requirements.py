@@ -742,33 +742,30 @@ def expand_phrase_list(entries: dict, name: str, seen: tuple[str, ...] = ()) -> 
     return out
 
 
-def compile_phrase_lists(packset) -> int:
+def phrase_list_names(spec: dict, entries: dict) -> tuple[list[str], list[str]]:
+    """The lists a ``phrases_absent`` requirement searches (``lists``, default: every list of the table) and the
+    lists whose wording it blanks out first (``except_lists``)."""
+    return list(spec.get("lists") or sorted(entries)), list(spec.get("except_lists") or ())
+
+
+def compile_phrase_lists(packset) -> None:
     """Build every phrase list the packs' ``phrases_absent`` requirements use, stored on their tables, so the
-    compiled-pack cache carries them translated (a one-file check then skips ~20 ms of parsing). Returns how
-    many lists were built."""
-    built = 0
+    compiled-pack cache carries them translated (a one-file check then skips ~20 ms of parsing)."""
     for pack in packset.packs:
-        stack = [req for rule in pack.rules for req in rule.requires]
-        while stack:
-            req = stack.pop()
-            stack.extend(req.children)
-            if req.kind != "phrases_absent" or req.spec.get("table") not in pack.tables:
-                continue
-            table = pack.tables[req.spec["table"]]
-            entries = table.entries if isinstance(table.entries, dict) else {}
-            for name in [*(req.spec.get("lists") or sorted(entries)), *(req.spec.get("except_lists") or ())]:
-                before = len(table.__dict__.get("_compiled_lists", ()))
-                _lexicon(table, name)
-                built += len(table.__dict__["_compiled_lists"]) - before
-    return built
+        for req in (q for rule in pack.rules for q in rule.all_requirements()):
+            if req.kind == "phrases_absent" and req.spec.get("table") in pack.tables:
+                table = pack.tables[req.spec["table"]]
+                searched, excepted = phrase_list_names(req.spec, table.entries if isinstance(table.entries, dict) else {})
+                for name in searched + excepted:
+                    _lexicon(table, name)
 
 
 def check_phrases_absent(spec: dict, ctx: Context) -> Outcome:
     table = ctx.tables[spec["table"]]
     entries = table.entries if isinstance(table.entries, dict) else {}
-    lists = spec.get("lists") or sorted(entries)
+    lists, except_lists = phrase_list_names(spec, entries)
     patterns = [(name, _lexicon(table, name)) for name in lists]
-    excepted = [_lexicon(table, name) for name in spec.get("except_lists") or ()]
+    excepted = [_lexicon(table, name) for name in except_lists]
     problems, fields = [], []
     where = None
     for shown, text, loc in _text_fields(ctx, spec["in"]):

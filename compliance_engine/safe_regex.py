@@ -37,6 +37,7 @@ from re import _constants
 from typing import Callable, Iterator
 
 from .errors import ComplianceEngineError
+from .yamlsource import shorten
 
 #: a pattern from a pack may be at most this long (phrase lists, built by the engine, are not bound by it)
 MAX_PATTERN_LENGTH = 5000
@@ -506,13 +507,9 @@ class SafePattern:
             # sharing a Checker made 6-character searches time out)
             return program.search(text, timeout=TIME_LIMIT_S, concurrent=False) is not None
         except TimeoutError:
-            raise PatternTooSlow(f"the pattern {_shorten(self.pattern)} took longer than {TIME_LIMIT_S:g} s on a "
+            raise PatternTooSlow(f"the pattern {shorten(self.pattern, 80)} took longer than {TIME_LIMIT_S:g} s on a "
                                  f"text of {len(text):,} characters (it backtracks catastrophically: rewrite it "
                                  "without nested or overlapping repeats)") from None
-
-
-def _shorten(pattern: str, most: int = 80) -> str:
-    return repr(pattern) if len(pattern) <= most else repr(pattern[:most - 3] + "...")
 
 
 @lru_cache(maxsize=4096)
@@ -722,7 +719,7 @@ def schema_problems(schema, where: str = "schema", budget: CompileBudget | None 
             if key == "pattern" and isinstance(value, str):
                 why = check(value, budget=budget)
                 if why:
-                    problems.append((f"{path}.pattern", f"pattern {_shorten(value)} is refused: {why}"))
+                    problems.append((f"{path}.pattern", f"pattern {shorten(value, 80)} is refused: {why}"))
             elif key == "patternProperties":
                 problems.append((f"{path}.patternProperties", "patternProperties is not supported in a pack's "
                                  "schema (its patterns would bypass the safe regular-expression engine); "

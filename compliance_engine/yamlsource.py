@@ -128,7 +128,7 @@ def too_big(display: str, size: int | None, max_bytes: int, limit_name: str | No
     """The problem of a file over its size limit (``size`` None: it grew past the limit while being read)."""
     shown = _bytes(size) if size is not None else f"more than {max_bytes:,} bytes (it grew while being read)"
     if limit_name:
-        return InputProblem(display, 1, f"file is {shown}, over the {LIMIT_NAMES[limit_name]} limit of {_bytes(max_bytes)}")
+        return InputProblem(display, 1, f"file is {shown}, over {_limit(limit_name)} of {_bytes(max_bytes)}")
     return InputProblem(display, 1, f"file is {shown}; the limit is {_bytes(max_bytes)}")
 
 

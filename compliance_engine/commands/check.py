@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from .common import FAIL_ON, limit_options, parse_date, run_check, stderr, use_color, write_output
+from .common import FAIL_ON, limit_options, parse_date, run_check, settings_inputs, stderr, use_color, write_output
 
 FORMATS = ("text", "json", "jsonl", "sarif", "junit", "github", "markdown", "csv")
 
@@ -137,11 +137,7 @@ def check(paths, markets, packs, rulepacks, as_of, formats, outputs, fail_on, wa
     from ..paths import repo_root
 
     root = repo_root()
-    inputs = [m.path for m in loaded.manifests if m.path is not None]
-    if settings.config is not None:
-        inputs.append(settings.config.file.resolve())
-    if settings.value("waivers"):
-        inputs.append(Path(settings.value("waivers")).resolve())
+    inputs = [m.path for m in loaded.manifests if m.path is not None] + settings_inputs(settings)
     text_on_stdout = False
     for fmt, output in plan:
         render = formatters.get(fmt)
@@ -185,7 +181,7 @@ def _stream_jsonl(settings, paths, as_of, no_waivers, output, jobs, bar, limits)
     sink, target, tmp = sys.stdout, None, None
     if output is not None:
         target = Path(output).resolve()
-        from .common import settings_inputs, would_read
+        from .common import would_read
 
         # results name only product files: a seller, listing or broken manifest, the waivers or the configuration
         # file would be overwritten unseen

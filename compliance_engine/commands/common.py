@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from ..limits import LIMIT_NAMES, least
+
 FAIL_ON = ("error", "warning", "info", "never")
 
 
@@ -174,16 +176,18 @@ class _Count(click.ParamType):
         return number
 
 
-# (flag, InputLimits field, type, help): the limits on one input file, see docs/input-limits.md
+# (InputLimits field, type, help): the limits on one input file, see docs/input-limits.md; each flag is named
+# like its configuration key (limits.LIMIT_NAMES)
 LIMIT_FLAGS = (
-    ("--max-file-size", "max_file_bytes", _Size(), "Refuse an input file larger than SIZE (20MiB, 50MB, 512K). Default: 20MiB."),
-    ("--max-depth", "max_depth", _Count(1), "Refuse an input nested deeper than N lists/mappings. Default: 64."),
-    ("--max-nodes", "max_nodes", _Count(1),
+    ("max_file_bytes", _Size(), "Refuse an input file larger than SIZE (20MiB, 50MB, 512K). Default: 20MiB."),
+    ("max_depth", _Count(least("max_depth")), "Refuse an input nested deeper than N lists/mappings. Default: 64."),
+    ("max_nodes", _Count(least("max_nodes")),
      "Refuse an input file with more than N YAML nodes (keys and values, aliases expanded). Default: 250,000."),
-    ("--max-aliases", "max_aliases", _Count(0),
+    ("max_aliases", _Count(least("max_aliases")),
      "Refuse a YAML document that expands more than N aliases (*name); 0 forbids aliases. Default: 1,000."),
-    ("--max-documents", "max_documents", _Count(1), "Refuse an input file with more than N documents. Default: 10,000."),
-    ("--max-value-length", "max_value_chars", _Count(1),
+    ("max_documents", _Count(least("max_documents")),
+     "Refuse an input file with more than N documents. Default: 10,000."),
+    ("max_value_chars", _Count(least("max_value_chars")),
      "Refuse a single value longer than N characters. Default: 100,000."),
 )
 
@@ -195,10 +199,10 @@ def limit_options(command):
 
     @functools.wraps(command)
     def with_limits(*args, **kwargs):
-        given = {flag[2:]: kwargs.pop(field) for flag, field, _, _ in LIMIT_FLAGS}
+        given = {LIMIT_NAMES[field]: kwargs.pop(field) for field, _, _ in LIMIT_FLAGS}
         kwargs["limits"] = {k: v for k, v in given.items() if v is not None}  # merged over the configuration's
         return command(*args, **kwargs)
 
-    for flag, field, kind, text in reversed(LIMIT_FLAGS):
-        with_limits = click.option(flag, field, type=kind, default=None, help=text)(with_limits)
+    for field, kind, text in reversed(LIMIT_FLAGS):
+        with_limits = click.option(f"--{LIMIT_NAMES[field]}", field, type=kind, default=None, help=text)(with_limits)
     return with_limits

@@ -97,11 +97,8 @@ class RulesetDefinition:
         hands the text to durable-rules without building and dumping the nested dicts again."""
         state = dict(self.__dict__)
         state["_json"] = self.definition_json()
-        del state["definition"]
+        state.pop("definition", None)  # absent when this one was unpickled and never asked for it
         return state
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
 
     def __getattr__(self, name: str):  # only for attributes not set: the definition of an unpickled ruleset
         if name == "definition" and "_json" in self.__dict__:

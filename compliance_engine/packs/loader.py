@@ -20,7 +20,7 @@ from .. import safe_regex
 from ..errors import InputProblem, PackError
 from ..markets import expand_markets
 from ..version import __version__
-from ..yamlsource import Document, ReadError, parse_documents, read_text
+from ..yamlsource import Document, ReadError, parse_documents, read_text, shorten
 from .conditions import TRUE, All, Has, Market, facts_used, negated_facts, parse_condition, to_dnf
 from .model import DataTable, DeriveRule, Pack, Requirement, Rule
 from .schema import DATA_TABLE_SCHEMA, PACK_SCHEMA
@@ -152,11 +152,6 @@ def _schema_problems(validator, value: Any, doc: Document, display: str, rules: 
             hint = " (YAML reads a bare on, off, yes, no, y or n as true/false: quote the key)"
         problems.append(InputProblem(display, doc.line_of(path), f"{where}{rule_note}: {_error_message(best)}{hint}"))
     return problems
-
-
-def _shorten(text: str, most: int = 80) -> str:
-    """``text`` quoted for a message, cut to ``most`` characters (a pack may hold a 100 KB pattern)."""
-    return repr(text) if len(text) <= most else repr(text[:most - 3] + "...") + f" ({len(text):,} characters)"
 
 
 def _parse_date(v: Any) -> dt.date | None:
@@ -364,12 +359,13 @@ def _requirement(spec: dict, where: str, index: int, tables: dict[str, DataTable
     if kind in TABLE_KINDS and body["table"] not in tables:
         raise ValueError(f"{where}.{kind}.table: no data table '{body['table']}' in the pack's data: section")
     if kind == "phrases_absent":
-        from ..requirements import _phrase_body, expand_phrase_list
+        from ..requirements import _phrase_body, expand_phrase_list, phrase_list_names
 
         entries = tables[body["table"]].entries
         if not isinstance(entries, dict):
             raise ValueError(f"{where}.phrases_absent.table: '{body['table']}' is not a mapping of phrase lists")
-        for name in [*(body.get("lists") or sorted(entries)), *(body.get("except_lists") or [])]:
+        searched, excepted = phrase_list_names(body, entries)
+        for name in searched + excepted:
             try:
                 phrases = expand_phrase_list(entries, name)
             except ValueError as exc:
@@ -390,7 +386,7 @@ def _requirement(spec: dict, where: str, index: int, tables: dict[str, DataTable
     if pattern is not None:
         why = safe_regex.check(pattern, ignore_case=True, budget=budget)
         if why:
-            raise ValueError(f"{where}.{kind}.{pattern_key}: regular expression {_shorten(pattern)} is refused: {why}")
+            raise ValueError(f"{where}.{kind}.{pattern_key}: regular expression {shorten(pattern, 80)} is refused: {why}")
     if kind == "schema":
         import jsonschema
 

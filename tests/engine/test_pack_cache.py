@@ -108,6 +108,12 @@ def test_a_warm_entry_holds_what_a_one_file_check_would_otherwise_rebuild(tmp_pa
         assert "definition" not in restored.__dict__  # only its JSON text was read
         assert restored.definition_json() == built.definition_json()
         assert restored.definition == built.definition  # parsed back on demand (pack tools, tests)
+    import pickle
+
+    untouched = warm.groups[-1]
+    untouched.__dict__.pop("definition", None)  # as read from the entry, never asked for its definition
+    again = pickle.loads(pickle.dumps(untouched))  # handed on again (a worker, a Spark executor)
+    assert again.definition_json() == fresh.groups[-1].definition_json()
 
 
 def test_entries_no_run_used_for_30_days_are_removed_when_a_new_entry_is_written(tmp_path, monkeypatch):

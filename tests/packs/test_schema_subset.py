@@ -43,12 +43,7 @@ def shipped_schemas() -> list[tuple[str, dict]]:
     found = []
     for pack in load_packs().packs:
         for rule in pack.rules:
-            stack = list(rule.requires)
-            while stack:
-                req = stack.pop()
-                stack.extend(req.children)
-                if req.kind == "schema":
-                    found.append((rule.id, req.spec))
+            found += [(rule.id, req.spec) for req in rule.all_requirements() if req.kind == "schema"]
     return found
 
 
